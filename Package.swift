@@ -1,0 +1,84 @@
+// swift-tools-version:6.1
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import PackageDescription
+
+/// Every Swift target is built in the Swift 6 language mode with strict concurrency checking.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "MynaKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SmartCard", targets: ["SmartCard"]),
+        .library(name: "MynaCard", targets: ["MynaCard"]),
+        .library(name: "MynaVerify", targets: ["MynaVerify"]),
+        .library(name: "MynaSimulator", targets: ["MynaSimulator"]),
+        .executable(name: "mynakit", targets: ["mynakit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: C libraries (system packages)
+        .systemLibrary(
+            name: "CPCSC",
+            path: "CModules/CPCSC",
+            pkgConfig: "libpcsclite",
+            providers: [.apt(["libpcsclite-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "CModules/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // MARK: Libraries
+        .target(name: "SmartCard", dependencies: ["CPCSC"], swiftSettings: swiftSettings),
+        .target(name: "MynaCard", dependencies: ["SmartCard"], swiftSettings: swiftSettings),
+        .target(name: "MynaVerify", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "MynaSimulator", dependencies: ["SmartCard", "COpenSSL"], swiftSettings: swiftSettings),
+
+        // MARK: The CLI
+        .executableTarget(
+            name: "mynakit",
+            dependencies: [
+                "SmartCard", "MynaCard", "MynaVerify", "MynaSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Plain C baselines for the benchmarks (Docs/Benchmarks.md)
+        .executableTarget(name: "CBaselinePCSC", dependencies: ["CPCSC"]),
+
+        // MARK: Tests
+        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MynaSimulatorTests",
+            dependencies: ["MynaSimulator", "SmartCard"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MynaCardTests",
+            dependencies: ["MynaCard", "MynaSimulator", "SmartCard"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+// placeholder, replaced by the benchmark baseline
+int main(void) { return 0; }
