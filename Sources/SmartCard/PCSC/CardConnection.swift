@@ -184,11 +184,19 @@ public final class CardConnection: @unchecked Sendable {
         _ body: (CardChannel) throws -> T
     ) async throws -> T {
         try await withoutActuallyEscaping(body) { body in
-            let box = UncheckedTransfer(body)
-            let result: UncheckedTransfer<T> = try await perform { connection in
-                UncheckedTransfer(try connection.runTransaction(tracer: tracer, box.value))
+            // The closure must be released before the continuation resumes (withoutActuallyEscaping checks that
+            // it did not escape), so the queue takes it out of the box inside an inner scope.
+            let box = ClosureBox(body)
+            let result: UncheckedTransfer<Result<T, any Error>> = await withCheckedContinuation { continuation in
+                queue.async {
+                    let outcome: Result<T, any Error> = {
+                        let body = box.take()
+                        return Result { try self.runTransaction(tracer: tracer, body) }
+                    }()
+                    continuation.resume(returning: UncheckedTransfer(outcome))
+                }
             }
-            return result.value
+            return try result.value.get()
         }
     }
 
@@ -341,4 +349,14 @@ public struct ReaderAttribute: RawRepresentable, Hashable, Sendable {
 struct UncheckedTransfer<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// Holds a non-escaping closure while a queue runs it; `take()` empties the box so no reference outlives the call.
+private final class ClosureBox<Argument, Result>: @unchecked Sendable {
+    private var closure: ((Argument) throws -> Result)?
+    init(_ closure: @escaping (Argument) throws -> Result) { self.closure = closure }
+    func take() -> (Argument) throws -> Result {
+        defer { closure = nil }
+        return closure!
+    }
 }
