@@ -17,6 +17,7 @@ struct MynaKitCommand: AsyncParsableCommand {
             Readers.self,
             Watch.self,
             ATRCommand.self,
+            Bench.self,
         ]
     )
 }

@@ -1,0 +1,74 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Dispatch
+import Foundation
+import SmartCard
+
+struct BenchAPDU: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apdu",
+        abstract: "N READ BINARY round trips through the library; prints '<rate> apdu/s'.",
+        discussion: """
+            Selects the application (--aid) and the EF (--file), then sends READ BINARY 00 B0 00 00 <--le> --count \
+            times in one transaction through CardConnection and CardChannel. The C baseline \
+            (CBaselinePCSC) sends the same APDUs; scripts/bench-apdu.sh runs both side by side.
+            """
+    )
+
+    @Option(help: "Number of READ BINARY round trips.")
+    var count = 2000
+
+    @Option(help: "Application to select (hex). Default: the JPKI applet.")
+    var aid = "D392F000260100000001"
+
+    @Option(help: "EF to read (hex FID). Default: the authentication certificate.")
+    var file = "000A"
+
+    @Option(help: "Le of each READ BINARY (hex, 00 = 256).")
+    var le = "00"
+
+    @OptionGroup var card: CardOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await Reporter.run(json: output.json) {
+            guard count > 0 else { throw CommandFailure(status: .usage, code: "usage", message: "--count must be positive") }
+            let aidBytes = try Hex.decode(aid)
+            let fid = try Hex.decode(file)
+            let leByte = try Hex.decode(le)
+            guard fid.count == 2, leByte.count == 1 else {
+                throw CommandFailure(status: .usage, code: "usage", message: "--file takes 2 bytes, --le 1 byte")
+            }
+            let reader = try await card.resolveReader()
+            let connection = try await CardConnection.connect(reader: reader)
+            let readBinary = try CommandAPDU(
+                ins: 0xB0, p1: 0, p2: 0, expectedLength: leByte[0] == 0 ? 256 : Int(leByte[0]))
+            let count = self.count
+            let seconds = try await connection.withTransaction(tracer: card.tracer) { channel in
+                try channel.transmit(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: aidBytes))
+                    .requireSuccess("SELECT application")
+                try channel.transmit(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: fid)).requireSuccess("SELECT EF")
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<count {
+                    let response = try channel.transmit(readBinary)
+                    guard response.statusWord.isSuccess || response.statusWord == .endOfFileReached else {
+                        throw CardError(.unexpectedStatus, "READ BINARY answered \(response.statusWord)")
+                    }
+                }
+                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            }
+            try await connection.disconnect()
+            let rate = Double(count) / seconds
+            if output.json {
+                Reporter.printJSON(["count": Double(count), "seconds": seconds, "apduPerSecond": rate])
+            } else {
+                print(String(format: "%.1f apdu/s", rate))
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The test command of the README and of .ci/run: installs what is missing, starts pcscd with vpcd, builds (failing
+# on any compiler warning in our code), and runs every test target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+scripts/pcscd-rig.sh start
+trap 'scripts/pcscd-rig.sh stop' EXIT
+
+scripts/check-warnings.sh
+swift test "$@"
