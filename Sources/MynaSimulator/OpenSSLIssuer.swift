@@ -164,11 +164,16 @@ enum OpenSSLIssuer {
             guard X509_set_pubkey(certificate, key) == 1 else { throw OpenSSL.error("X509_set_pubkey") }
         }
 
+        // certificatePolicies is parsed by an r2i method, which insists on a configuration database even when the
+        // value names no section: an empty one does.
+        guard let configuration = NCONF_new(nil) else { throw OpenSSL.error("NCONF_new") }
+        defer { NCONF_free(configuration) }
         var context = X509V3_CTX()
         X509V3_set_ctx(&context, issuerCertificate ?? certificate, certificate, nil, nil, 0)
+        X509V3_set_nconf(&context, configuration)
         for (nid, value) in template.extensions {
-            guard let extensionPointer = X509V3_EXT_conf_nid(nil, &context, nid, value) else {
-                throw OpenSSL.error("X509V3_EXT_conf_nid(\(String(cString: OBJ_nid2sn(nid))), \(value))")
+            guard let extensionPointer = X509V3_EXT_nconf_nid(configuration, &context, nid, value) else {
+                throw OpenSSL.error("X509V3_EXT_nconf_nid(\(String(cString: OBJ_nid2sn(nid))), \(value))")
             }
             defer { X509_EXTENSION_free(extensionPointer) }
             guard X509_add_ext(certificate, extensionPointer, -1) == 1 else { throw OpenSSL.error("X509_add_ext") }
