@@ -17,6 +17,8 @@ struct MynaKitCommand: AsyncParsableCommand {
             Readers.self,
             Watch.self,
             ATRCommand.self,
+            // Development
+            Sim.self,
         ]
     )
 }
