@@ -90,9 +90,9 @@ final class OpenSSLKey: @unchecked Sendable {
     }
 
     /// Runs `body` with the raw `EVP_PKEY *` (for the certificate builder in this file only).
-    fileprivate func withPointer<Result>(_ body: (OpaquePointer) throws(SimulatorError) -> Result) throws(SimulatorError)
-        -> Result
-    {
+    fileprivate func withPointer<Result>(
+        _ body: (OpaquePointer) throws(SimulatorError) -> Result
+    ) throws(SimulatorError) -> Result {
         try body(pointer)
     }
 }
@@ -148,7 +148,9 @@ enum OpenSSLIssuer {
         for entry in template.subject {
             let bytes = Array(entry.value.utf8)
             let status = bytes.withUnsafeBufferPointer { buffer in
-                X509_NAME_add_entry_by_txt(name, entry.field, MBSTRING_UTF8, buffer.baseAddress, Int32(buffer.count), -1, 0)
+                X509_NAME_add_entry_by_txt(
+                    name, entry.field, MBSTRING_UTF8, buffer.baseAddress, Int32(buffer.count), -1, 0
+                )
             }
             guard status == 1 else { throw OpenSSL.error("X509_NAME_add_entry_by_txt(\(entry.field))") }
         }

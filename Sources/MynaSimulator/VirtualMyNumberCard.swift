@@ -353,7 +353,8 @@ public final class VirtualMyNumberCard: VirtualCard {
         guard command.data.isEmpty, command.ne > 0 else { return CardStatus.wrongLength.bytes }
         guard var response = pending else { return CardStatus.conditionsNotSatisfied.bytes }
         if response.endless {
-            let chunk = (0..<min(command.ne, 16)).map { response.data.isEmpty ? 0 : response.data[$0 % response.data.count] }
+            let source = response.data.isEmpty ? [0x00] : response.data
+            let chunk = (0..<min(command.ne, 16)).map { source[$0 % source.count] }
             return chunk + [0x61, 0x10]
         }
         let chunk = Array(response.data.prefix(command.ne))

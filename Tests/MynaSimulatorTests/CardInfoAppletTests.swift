@@ -32,8 +32,15 @@ final class CardInfoAppletTests: XCTestCase {
     }
 
     func testBasicFourAttributes() throws {
-        let identity = Identity(name: "山田 太郎", address: "北海道札幌市中央区北一条西2丁目", birthDate: "20010203", sex: .male)
-        let card = try Fixture.card(SimulatorConfiguration(cardInfoPIN: "4321", myNumber: "000000000019", identity: identity))
+        let identity = Identity(
+            name: "山田 太郎",
+            address: "北海道札幌市中央区北一条西2丁目",
+            birthDate: "20010203",
+            sex: .male
+        )
+        let card = try Fixture.card(
+            SimulatorConfiguration(cardInfoPIN: "4321", myNumber: "000000000019", identity: identity)
+        )
         exchange(card, Fixture.selectCardInfo, "90 00")
         exchange(card, Fixture.selectEF("00 11"), "90 00")
         exchange(card, Fixture.verify("4321"), "90 00")

@@ -14,7 +14,11 @@ final class JPKIAppletTests: XCTestCase {
         let card = try Fixture.card()
         exchange(card, Fixture.selectJPKI, "90 00")
         // P2 = 00 with Le: FCI with the DF name.
-        exchange(card, "00 A4 04 00 0A D3 92 F0 00 26 01 00 00 00 01 00", "6F 0C 84 0A D3 92 F0 00 26 01 00 00 00 01 90 00")
+        exchange(
+            card,
+            "00 A4 04 00 0A D3 92 F0 00 26 01 00 00 00 01 00",
+            "6F 0C 84 0A D3 92 F0 00 26 01 00 00 00 01 90 00"
+        )
         // P2 = 00 without Le: no data.
         exchange(card, "00 A4 04 00 0A D3 92 F0 00 26 01 00 00 00 01", "90 00")
         // EF with FCP: size and FID.
@@ -64,7 +68,10 @@ final class JPKIAppletTests: XCTestCase {
         let card = try Fixture.card()
         let pki = try Fixture.pki()
         exchange(card, Fixture.selectJPKI, "90 00")
-        for (fid, der) in [("00 0A", pki.authCertificate), ("00 0B", pki.authRootCertificate), ("00 02", pki.signRootCertificate)] {
+        let files = [
+            ("00 0A", pki.authCertificate), ("00 0B", pki.authRootCertificate), ("00 02", pki.signRootCertificate),
+        ]
+        for (fid, der) in files {
             exchange(card, Fixture.selectEF(fid), "90 00")
             // OpenSC's 4-byte header read.
             let header = exchange(card, "00 B0 00 00 04", sw: "90 00")

@@ -22,7 +22,8 @@ final class TestPKITests: XCTestCase {
         let directory = try OpenSSLTool.temporaryDirectory(for: self)
         let pki = try Fixture.pki()
         for (der, unit) in [
-            (pki.authRootCertificate, "JPKI for user authentication"), (pki.signRootCertificate, "JPKI for digital signature"),
+            (pki.authRootCertificate, "JPKI for user authentication"),
+            (pki.signRootCertificate, "JPKI for digital signature"),
         ] {
             let text = try text(of: der, in: directory, name: "root")
             let dn = "C = JP, O = JPKI, OU = \(unit), OU = Japan Agency for Local Authority Information Systems"
@@ -49,11 +50,13 @@ final class TestPKITests: XCTestCase {
         let sign = try text(of: pki.signCertificate, in: directory, name: "sign")
         XCTAssertTrue(sign.contains("Issuer: C = JP, O = JPKI, OU = JPKI for digital signature"), sign)
         XCTAssertTrue(sign.contains("Policy: 1.2.392.200149.8.5.1.1.20"), sign)
-        XCTAssertTrue(sign.contains("X509v3 Key Usage: critical\n                Digital Signature, Non Repudiation"), sign)
+        let signUsage = "X509v3 Key Usage: critical\n                Digital Signature, Non Repudiation"
+        XCTAssertTrue(sign.contains(signUsage), sign)
         XCTAssertTrue(sign.contains("X509v3 Subject Alternative Name"), sign)
         XCTAssertTrue(sign.contains("X509v3 Authority Key Identifier"), sign)
         for oid in 1...6 {
-            XCTAssertTrue(sign.contains("othername: 1.2.392.200149.8.5.5.\(oid)::"), "otherName \(oid) missing:\n\(sign)")
+            let prefix = "othername: 1.2.392.200149.8.5.5.\(oid)::"
+            XCTAssertTrue(sign.contains(prefix), "otherName \(oid) missing:\n\(sign)")
         }
     }
 
@@ -91,7 +94,8 @@ final class TestPKITests: XCTestCase {
             "sign.key.pem", "sign.pem",
         ])
         for name in names where name.hasSuffix(".key.pem") {
-            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
+            let path = directory.appendingPathComponent(name).path
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
             XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, name)
         }
         let loaded = try TestPKI.load(from: directory)

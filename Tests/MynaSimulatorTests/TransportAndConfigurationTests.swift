@@ -22,7 +22,8 @@ final class TransportAndConfigurationTests: XCTestCase {
     }
 
     func testShortOnlyReaderRefusesExtendedAPDUs() throws {
-        let card = try VirtualMyNumberCard(configuration: SimulatorConfiguration(extendedLength: true), pki: Fixture.pki())
+        let configuration = SimulatorConfiguration(extendedLength: true)
+        let card = try VirtualMyNumberCard(configuration: configuration, pki: Fixture.pki())
         let transport = InMemoryTransport(card: card, maxAPDUDataSize: 0)
         XCTAssertEqual(try transport.transmit(hex(Fixture.selectJPKI)), [0x90, 0x00])
         XCTAssertThrowsError(try transport.transmit(hex("00 B0 8A 00 00 00 00"))) { error in
