@@ -28,6 +28,12 @@ static inline void COpenSSL_free(void *pointer) { OPENSSL_free(pointer); }
 
 // MARK: - Shims used by MynaSimulator (key and certificate issuance for the test PKI)
 
+// sk_GENERAL_NAME_push is a macro over OPENSSL_sk_push with type-checking helpers; Swift cannot import it. The
+// simulator builds the signing certificate's subjectAltName (otherNames) as a GENERAL_NAMES stack.
+static inline int COpenSSL_sk_GENERAL_NAME_push(GENERAL_NAMES *names, GENERAL_NAME *name) {
+    return sk_GENERAL_NAME_push(names, name);
+}
+
 // (end of MynaSimulator shims)
 
 #endif

@@ -18,6 +18,8 @@ struct MynaKitCommand: AsyncParsableCommand {
             Watch.self,
             ATRCommand.self,
             Bench.self,
+            // Development
+            Sim.self,
         ]
     )
 }

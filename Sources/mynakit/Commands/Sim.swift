@@ -1,0 +1,261 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Foundation
+import MynaSimulator
+
+/// `mynakit sim`: serves a virtual My Number card to pcscd's vpcd driver.
+struct Sim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Run a virtual My Number card on pcscd's vpcd driver (development and CI only).",
+        discussion: """
+            The card connects to vpcd as a TCP client (port 35963 is reader 'Virtual PCD 00 00', 35964 is \
+            'Virtual PCD 00 01') and serves the JPKI and card-info input support applets with certificates from \
+            its own test PKI. With --pki DIR the PKI is loaded from DIR, or generated and written there when DIR \
+            holds none; DIR/auth-root.pem and DIR/sign-root.pem are the trust anchors to verify against. A loaded PKI \
+            keeps the cardholder it was made with in its signing certificate.
+
+            The PIN options set the virtual card's own PINs. They are test settings, not a cardholder's secrets: \
+            never pass a real card's PIN here.
+            """
+    )
+
+    // MARK: Connection
+
+    @Option(help: "vpcd's TCP port on 127.0.0.1.")
+    var port: Int = 35963
+
+    @Option(help: ArgumentHelp("Directory holding the test PKI (created and filled if empty).", valueName: "dir"))
+    var pki: String?
+
+    // MARK: Card settings (test only)
+
+    @Option(name: .customLong("auth-pin"), help: "Test only: the virtual card's authentication PIN (4 digits).")
+    var authPIN = "1234"
+
+    @Option(name: .customLong("sign-pin"), help: "Test only: the virtual card's signing password (6-16 A-Z, 0-9).")
+    var signPIN = "ABC123"
+
+    @Option(name: .customLong("card-info-pin"), help: "Test only: the virtual card's card-info PIN (4 digits).")
+    var cardInfoPIN = "1234"
+
+    @Option(name: .customLong("auth-tries"), help: "Tries left on the authentication PIN at start (0-3).")
+    var authTries = SimulatorConfiguration.maximumAuthPINTries
+
+    @Option(name: .customLong("sign-tries"), help: "Tries left on the signing password at start (0-5).")
+    var signTries = SimulatorConfiguration.maximumSignPINTries
+
+    @Option(name: .customLong("card-info-tries"), help: "Tries left on the card-info PIN at start (0-3).")
+    var cardInfoTries = SimulatorConfiguration.maximumCardInfoPINTries
+
+    @Option(help: "The card's My Number (12 digits, valid check digit).")
+    var myNumber = "123456789011"
+
+    @Option(help: "Cardholder name (card-info applet and signing certificate).")
+    var name = Identity.sample.name
+
+    @Option(help: "Cardholder address.")
+    var address = Identity.sample.address
+
+    @Option(help: ArgumentHelp("Cardholder birth date.", valueName: "YYYYMMDD"))
+    var birthDate = Identity.sample.birthDate
+
+    @Option(help: "Cardholder sex (ISO 5218 code: 1, 2 or 9).")
+    var sex = Identity.sample.sex.code
+
+    // MARK: Profile
+
+    @Flag(help: "Accept extended Lc/Le and short EF identifiers, and advertise them in the ATR.")
+    var extended = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The ATR: \(ATROption.names.joined(separator: ", ")), or hex bytes. Default: from the profile.",
+            valueName: "name|hex"
+        )
+    )
+    var atr: ATROption?
+
+    @Option(help: "Padding bytes written after the DER in each certificate EF.")
+    var padCertificates = 0
+
+    @Option(help: ArgumentHelp("The padding byte (hex).", valueName: "hex"))
+    var padByte = "00"
+
+    // MARK: Faults
+
+    @Option(help: "Delay before each response, in milliseconds.")
+    var latencyMs = 0
+
+    @Option(help: "Disconnect from vpcd (card removal) after this many APDUs.")
+    var removeAfter: Int?
+
+    @Option(help: "Answer 61xx and serve data through GET RESPONSE when a response has more data bytes than this.")
+    var getResponseThreshold: Int?
+
+    @Flag(name: .customLong("wrong-le-6c"), help: "Answer 6Cxx to a READ BINARY that asks for more than remains.")
+    var wrongLe6C = false
+
+    @Option(help: "READ BINARY past the end of an EF: warning (62 82), wrong-parameters (6B 00) or success (90 00).")
+    var endOfFile: EndOfFileOption = .warning
+
+    @Option(
+        help: ArgumentHelp(
+            "A malformed response to inject (repeatable): \(MalformedOption.allValueStrings.joined(separator: ", ")).",
+            valueName: "case"
+        )
+    )
+    var malformed: [MalformedOption] = []
+
+    func run() async throws {
+        try await Reporter.run(json: false) {
+            guard let sexCode = Identity.Sex(rawValue: sex) else {
+                throw CommandFailure(status: .usage, code: "usage", message: "--sex must be 1, 2 or 9")
+            }
+            guard let padding = UInt8(padByte, radix: 16) else {
+                throw CommandFailure(status: .usage, code: "usage", message: "--pad-byte must be one hex byte")
+            }
+            let identity = Identity(name: name, address: address, birthDate: birthDate, sex: sexCode)
+            let configuration = SimulatorConfiguration(
+                atr: atr?.atr,
+                extendedLength: extended,
+                authPIN: authPIN,
+                signPIN: signPIN,
+                cardInfoPIN: cardInfoPIN,
+                authPINTries: authTries,
+                signPINTries: signTries,
+                cardInfoPINTries: cardInfoTries,
+                myNumber: myNumber,
+                identity: identity,
+                endOfFileBehaviour: endOfFile.behaviour,
+                certificatePadding: padCertificates > 0
+                    ? SimulatorConfiguration.CertificatePadding(byte: padding, count: padCertificates) : nil,
+                faults: SimulatorConfiguration.Faults(
+                    getResponseThreshold: getResponseThreshold,
+                    wrongLeAnswers6C: wrongLe6C,
+                    malformedResponses: Set(malformed.map(\.response))
+                )
+            )
+            try configuration.validate()
+            guard (1...65535).contains(port), latencyMs >= 0, (removeAfter ?? 1) >= 1 else {
+                throw CommandFailure(
+                    status: .usage,
+                    code: "usage",
+                    message: "--port must be 1-65535, --latency-ms at least 0 and --remove-after at least 1"
+                )
+            }
+
+            let testPKI: TestPKI
+            if let pki {
+                let directory = URL(fileURLWithPath: pki, isDirectory: true)
+                testPKI = try TestPKI.loadOrCreate(at: directory, identity: identity)
+                let authRoot = directory.appendingPathComponent(TestPKI.FileName.authRoot).path
+                let signRoot = directory.appendingPathComponent(TestPKI.FileName.signRoot).path
+                FileHandle.standardError.write(Data("mynakit sim: trust anchors \(authRoot) and \(signRoot)\n".utf8))
+            } else {
+                testPKI = try TestPKI.generate(identity: identity)
+                FileHandle.standardError.write(
+                    Data("mynakit sim: PKI generated in memory only; pass --pki DIR to keep its trust anchors\n".utf8)
+                )
+            }
+            let card = try VirtualMyNumberCard(configuration: configuration, pki: testPKI)
+            let atrText = card.atr.map { String(format: "%02X", $0) }.joined(separator: " ")
+            FileHandle.standardError.write(
+                Data(("mynakit sim: serving a virtual My Number card to vpcd at 127.0.0.1:\(port) "
+                    + "(\(extended ? "extended" : "short")-length profile, ATR \(atrText))\n").utf8)
+            )
+            let link = VPCDLink(
+                card: card,
+                host: "127.0.0.1",
+                port: port,
+                options: .init(latency: .milliseconds(latencyMs), removeAfterAPDUs: removeAfter)
+            )
+            try link.run()
+        }
+    }
+}
+
+extension SimulatorError: ReportableError {
+    var commandFailure: CommandFailure {
+        switch code {
+        case .invalidConfiguration, .invalidPKI, .fileSystem:
+            return CommandFailure(status: .usage, code: code.rawValue, message: message)
+        default:
+            return CommandFailure(status: .cardCommunication, code: code.rawValue, message: message)
+        }
+    }
+}
+
+/// `--atr`: a registered ATR by name, or hex bytes.
+struct ATROption: ExpressibleByArgument {
+    var atr: CardATR
+
+    static let named: [(String, CardATR)] = [
+        ("no-historical", .contactNoHistoricalBytes),
+        ("extended", .contactExtendedLength),
+        ("short", .contactShortLength),
+        ("variant-a", .contactVariantA),
+        ("variant-b", .contactVariantB),
+        ("contactless-1", .contactless(index: 0)),
+        ("contactless-2", .contactless(index: 1)),
+        ("contactless-3", .contactless(index: 2)),
+        ("contactless-4", .contactless(index: 3)),
+    ]
+
+    static var names: [String] { named.map(\.0) }
+
+    init?(argument: String) {
+        if let match = Self.named.first(where: { $0.0 == argument }) {
+            atr = match.1
+            return
+        }
+        let digits = argument.filter { !$0.isWhitespace && $0 != ":" }
+        guard digits.count % 2 == 0, !digits.isEmpty else { return nil }
+        var bytes: [UInt8] = []
+        var index = digits.startIndex
+        while index < digits.endIndex {
+            let next = digits.index(index, offsetBy: 2)
+            guard let byte = UInt8(digits[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        atr = .custom(bytes)
+    }
+}
+
+/// `--end-of-file`.
+enum EndOfFileOption: String, ExpressibleByArgument, CaseIterable {
+    case warning
+    case wrongParameters = "wrong-parameters"
+    case success
+
+    var behaviour: SimulatorConfiguration.EndOfFileBehaviour {
+        switch self {
+        case .warning: return .warning
+        case .wrongParameters: return .wrongParameters
+        case .success: return .success
+        }
+    }
+}
+
+/// `--malformed`.
+enum MalformedOption: String, ExpressibleByArgument, CaseIterable {
+    case oneByteReadBinary = "one-byte-read-binary"
+    case certificateLengthOverstated = "certificate-length-overstated"
+    case endlessGetResponse = "endless-get-response"
+    case shortSignature = "short-signature"
+
+    var response: SimulatorConfiguration.MalformedResponse {
+        switch self {
+        case .oneByteReadBinary: return .oneByteReadBinary
+        case .certificateLengthOverstated: return .certificateLengthOverstated
+        case .endlessGetResponse: return .endlessGetResponse
+        case .shortSignature: return .shortSignature
+        }
+    }
+}
