@@ -1,0 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+
+/// `mynakit bench …`: benchmarks (Docs/Benchmarks.md).
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure throughput.",
+        subcommands: [BenchVerify.self]
+    )
+}
