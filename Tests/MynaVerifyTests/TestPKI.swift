@@ -79,6 +79,15 @@ final class TestPKI: Sendable {
 
     private init() throws {
         let fileManager = FileManager.default
+        // The shared PKI lives until the process ends, so nothing deletes its directory: clear out those of earlier
+        // runs that are more than an hour old.
+        let temporary = fileManager.temporaryDirectory
+        for name in (try? fileManager.contentsOfDirectory(atPath: temporary.path)) ?? []
+        where name.hasPrefix("mynaverify-pki-") {
+            let old = temporary.appendingPathComponent(name)
+            let modified = (try? fileManager.attributesOfItem(atPath: old.path))?[.modificationDate] as? Date
+            if let modified, modified < Date(timeIntervalSinceNow: -3600) { try? fileManager.removeItem(at: old) }
+        }
         let directory = fileManager.temporaryDirectory.appendingPathComponent("mynaverify-pki-\(UUID().uuidString)")
         self.directory = directory
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -216,10 +225,6 @@ final class TestPKI: Sendable {
             signatures[hash] = out
         }
         self.signatures = signatures
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     /// `openssl verify` exit status 0 or not, for cross-checking verdicts.
