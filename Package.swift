@@ -61,6 +61,7 @@ let package = Package(
 
         // MARK: Plain C baselines for the benchmarks (Docs/Benchmarks.md)
         .executableTarget(name: "CBaselinePCSC", dependencies: ["CPCSC"]),
+        .executableTarget(name: "CBaselineOpenSSL", dependencies: ["COpenSSL"]),
 
         // MARK: Tests
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard"], swiftSettings: swiftSettings),

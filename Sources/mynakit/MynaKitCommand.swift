@@ -17,6 +17,10 @@ struct MynaKitCommand: AsyncParsableCommand {
             Readers.self,
             Watch.self,
             ATRCommand.self,
+            // Certificates and signatures (MynaVerify)
+            Cert.self,
+            VerifySignature.self,
+            // Benchmarks
             Bench.self,
             // Development
             Sim.self,

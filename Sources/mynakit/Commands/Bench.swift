@@ -6,9 +6,11 @@
 
 import ArgumentParser
 
+/// `mynakit bench …`: benchmarks (Docs/Benchmarks.md).
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Measure the library: APDU round trips, verification throughput.",
-        subcommands: [BenchAPDU.self]
+        subcommands: [BenchAPDU.self, BenchVerify.self]
     )
 }

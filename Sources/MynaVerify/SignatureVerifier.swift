@@ -1,0 +1,117 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+/// A hash function for RSASSA-PKCS1-v1_5 signatures.
+public enum HashAlgorithm: String, Sendable, Hashable, CaseIterable, Codable {
+    case sha1
+    case sha256
+    case sha384
+    case sha512
+
+    /// The digest length in bytes.
+    public var digestByteCount: Int {
+        switch self {
+        case .sha1: return 20
+        case .sha256: return 32
+        case .sha384: return 48
+        case .sha512: return 64
+        }
+    }
+
+    /// The digest of `data`.
+    ///
+    /// - Throws: ``MynaVerifyError`` with ``MynaVerifyError/Code/openSSLFailure`` if OpenSSL cannot hash.
+    public func digest(_ data: [UInt8]) throws -> [UInt8] {
+        try OpenSSL.digest(data, self)
+    }
+}
+
+/// Verifies RSASSA-PKCS1-v1_5 signatures, as the My Number card makes them.
+///
+/// The card signs a DigestInfo; these methods rebuild the DigestInfo from the hash algorithm and check the signature
+/// with OpenSSL. They answer `false` for any signature that is well-formed input but does not verify (a wrong value,
+/// a wrong length, a different key, different data) and throw only when the key or digest cannot be used at all.
+///
+/// ```swift
+/// let ok = try SignatureVerifier.isValidSignature(signature, for: data, hash: .sha256, publicKeyOf: certificate)
+/// ```
+public enum SignatureVerifier {
+    /// Checks `signature` over `data`, hashing `data` with `hash`.
+    ///
+    /// - Parameters:
+    ///   - signature: the signature bytes (for RSA-2048, 256 bytes).
+    ///   - data: the signed data.
+    ///   - hash: the hash algorithm the signer used.
+    ///   - publicKey: the signer's public key; must be RSA.
+    /// - Returns: whether the signature verifies.
+    /// - Throws: ``MynaVerifyError`` with ``MynaVerifyError/Code/unsupportedKey`` for a key that is not RSA.
+    public static func isValidSignature(
+        _ signature: [UInt8],
+        for data: [UInt8],
+        hash: HashAlgorithm,
+        publicKey: PublicKey
+    ) throws -> Bool {
+        try isValidSignature(signature, forDigest: hash.digest(data), hash: hash, publicKey: publicKey)
+    }
+
+    /// Checks `signature` over a digest computed by the caller.
+    ///
+    /// - Parameters:
+    ///   - signature: the signature bytes.
+    ///   - digest: the digest of the signed data; its length must match `hash`.
+    ///   - hash: the hash algorithm that produced `digest`.
+    ///   - publicKey: the signer's public key; must be RSA.
+    /// - Returns: whether the signature verifies.
+    /// - Throws: ``MynaVerifyError`` with ``MynaVerifyError/Code/invalidDigestLength`` when `digest` has the wrong
+    ///   length, ``MynaVerifyError/Code/unsupportedKey`` for a key that is not RSA.
+    public static func isValidSignature(
+        _ signature: [UInt8],
+        forDigest digest: [UInt8],
+        hash: HashAlgorithm,
+        publicKey: PublicKey
+    ) throws -> Bool {
+        guard digest.count == hash.digestByteCount else {
+            throw MynaVerifyError(
+                code: .invalidDigestLength,
+                reason: "a \(hash) digest has \(hash.digestByteCount) bytes, not \(digest.count)"
+            )
+        }
+        guard OpenSSL.keyIsRSA(publicKey.handle) else {
+            throw MynaVerifyError(
+                code: .unsupportedKey,
+                reason: "PKCS#1 v1.5 verification needs an RSA key, not \(publicKey.algorithm)"
+            )
+        }
+        return try OpenSSL.verifyPKCS1(signature: signature, digest: digest, hash: hash, key: publicKey.handle)
+    }
+
+    /// Checks `signature` over `data` with the public key of `certificate`.
+    ///
+    /// This checks the signature only. Whether the certificate itself is trustworthy is ``CertificateVerifier``'s
+    /// question; ``ChallengeResponse`` combines both.
+    ///
+    /// - Throws: ``MynaVerifyError`` as ``isValidSignature(_:for:hash:publicKey:)``.
+    public static func isValidSignature(
+        _ signature: [UInt8],
+        for data: [UInt8],
+        hash: HashAlgorithm,
+        publicKeyOf certificate: Certificate
+    ) throws -> Bool {
+        try isValidSignature(signature, for: data, hash: hash, publicKey: certificate.publicKey)
+    }
+
+    /// Checks `signature` over a caller-computed `digest` with the public key of `certificate`.
+    ///
+    /// - Throws: ``MynaVerifyError`` as ``isValidSignature(_:forDigest:hash:publicKey:)``.
+    public static func isValidSignature(
+        _ signature: [UInt8],
+        forDigest digest: [UInt8],
+        hash: HashAlgorithm,
+        publicKeyOf certificate: Certificate
+    ) throws -> Bool {
+        try isValidSignature(signature, forDigest: digest, hash: hash, publicKey: certificate.publicKey)
+    }
+}

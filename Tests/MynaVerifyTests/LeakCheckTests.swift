@@ -1,0 +1,122 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import MynaVerify
+import XCTest
+
+/// Checks that MynaVerify frees every OpenSSL object it creates, by running a verification workload under valgrind's
+/// leak checker.
+///
+/// `testNoLeaksUnderValgrind` re-runs this test bundle's own executable under
+/// `valgrind --leak-check=full` with only `testLeakWorkload` selected, twice: with a few iterations and with many.
+/// A leak in the workload's path (certificate, CRL and key parsing, chain verification with the recording callback,
+/// every failure kind, signature checks, error paths that drain OpenSSL's error queue) loses memory on every
+/// iteration, so the "definitely lost" and "indirectly lost" totals of the long run would exceed the short run's.
+/// Allocations made once by the runtimes (Swift metadata, OpenSSL's provider tables) are the same in both runs and
+/// cancel out. The test is skipped when valgrind is not installed.
+///
+/// To do the same by hand with AddressSanitizer's leak checker instead:
+///
+/// ```bash
+/// swift build --build-tests -Xswiftc -sanitize=address
+/// MYNAVERIFY_LEAK_WORKLOAD=2000 MYNAVERIFY_LEAK_PKI=<a directory made by TestPKI> .build/debug/MynaKitPackageTests.xctest MynaVerifyTests.LeakCheckTests/testLeakWorkload
+/// ```
+final class LeakCheckTests: XCTestCase {
+    static let workloadVariable = "MYNAVERIFY_LEAK_WORKLOAD"
+    static let directoryVariable = "MYNAVERIFY_LEAK_PKI"
+
+    /// The workload; runs only when the environment asks for it (the valgrind test sets the variable).
+    func testLeakWorkload() throws {
+        guard let value = ProcessInfo.processInfo.environment[Self.workloadVariable], let iterations = Int(value) else {
+            throw XCTSkip("runs under valgrind from testNoLeaksUnderValgrind")
+        }
+        // The parent made the PKI (spawning openssl does not work under valgrind) and says where it is.
+        let directory = try XCTUnwrap(ProcessInfo.processInfo.environment[Self.directoryVariable])
+        func bytes(_ name: String) throws -> [UInt8] {
+            [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(name)))
+        }
+        let leafBytes = try bytes("auth-leaf.pem")
+        let rootBytes = try bytes("auth-root.pem")
+        let crlBytes = try bytes("auth-root.crl.pem")
+        let foreignCRLBytes = try bytes("foreign-root.crl.pem")
+        let others = try ["revoked-leaf.pem", "expired-leaf.pem", "self-signed-leaf.pem", "foreign-leaf.pem",
+                          "sign-leaf.pem"].map { try bytes($0) }
+        let data = try bytes("data.bin")
+        let signature = try bytes("data.sha256.sig")
+        for iteration in 0..<iterations {
+            let store = try TrustStore(anchors: Certificate.parseMany(bytes: rootBytes))
+            let crls = [try RevocationList(bytes: crlBytes), try RevocationList(bytes: foreignCRLBytes)]
+            let verifier = CertificateVerifier(trustStore: store, profile: .authentication)
+            let leaf = try Certificate(bytes: leafBytes)
+            let good = verifier.verify(leaf: leaf, crls: [crls[0]])
+            XCTAssertTrue(good.isValid)
+            _ = verifier.verify(leaf: leaf, crls: [crls[1]])
+            let other = try Certificate(bytes: others[iteration % others.count])
+            _ = verifier.verify(leaf: other, intermediates: [leaf], at: Date(), crls: crls)
+            _ = verifier.verify(leafBytes: Array(leafBytes.prefix(200)))
+            _ = try? JPKIIdentity(certificate: other)
+            XCTAssertTrue(try SignatureVerifier.isValidSignature(signature, for: data, hash: .sha256, publicKeyOf: leaf))
+            XCTAssertFalse(try SignatureVerifier.isValidSignature(signature.reversed(), for: data, hash: .sha256,
+                                                                  publicKeyOf: leaf))
+            _ = try? PublicKey(bytes: [0x30, 0x03, 0x02, 0x01, 0x01])
+            _ = try ChallengeResponse.makeChallenge()
+            if let verified = good.verifiedCertificate {
+                _ = try ChallengeResponse.verify(challenge: data, signature: signature, hash: .sha256, certificate: verified)
+            }
+        }
+    }
+
+    func testNoLeaksUnderValgrind() throws {
+        guard let valgrind = Self.which("valgrind") else { throw XCTSkip("valgrind is not installed") }
+        let directory = try TestPKI.get().directory.path
+        let short = try runWorkload(valgrind: valgrind, iterations: 3, directory: directory)
+        let long = try runWorkload(valgrind: valgrind, iterations: 40, directory: directory)
+        print("valgrind: definitely lost \(short.definitelyLost) / \(long.definitelyLost) bytes, indirectly lost "
+              + "\(short.indirectlyLost) / \(long.indirectlyLost) bytes after 3 / 40 iterations")
+        XCTAssertEqual(long.definitelyLost, short.definitelyLost, "definitely lost grows with iterations")
+        XCTAssertEqual(long.indirectlyLost, short.indirectlyLost, "indirectly lost grows with iterations")
+    }
+
+    private struct LeakSummary {
+        var definitelyLost: Int
+        var indirectlyLost: Int
+    }
+
+    private func runWorkload(valgrind: String, iterations: Int, directory: String) throws -> LeakSummary {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: valgrind)
+        process.arguments = [
+            "--leak-check=full", "--show-leak-kinds=definite", "--num-callers=30", "--error-exitcode=0",
+            CommandLine.arguments[0], "MynaVerifyTests.LeakCheckTests/testLeakWorkload",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.workloadVariable] = String(iterations)
+        environment[Self.directoryVariable] = directory
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, output)
+        XCTAssertTrue(output.contains("Executed 1 test"), "the workload did not run: \(output)")
+        func bytes(_ label: String) -> Int {
+            // "==123==    definitely lost: 1,234 bytes in 5 blocks"; absent when nothing leaked at all.
+            guard let line = output.split(separator: "\n").first(where: { $0.contains("\(label): ") }),
+                let number = line.components(separatedBy: "\(label): ").last?.split(separator: " ").first
+            else { return 0 }
+            return Int(number.replacingOccurrences(of: ",", with: "")) ?? -1
+        }
+        return LeakSummary(definitelyLost: bytes("definitely lost"), indirectlyLost: bytes("indirectly lost"))
+    }
+
+    private static func which(_ tool: String) -> String? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return paths.map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
