@@ -70,11 +70,6 @@ let package = Package(
             dependencies: ["MynaSimulator", "SmartCard"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "MynaCardTests",
-            dependencies: ["MynaCard", "MynaSimulator", "SmartCard"],
-            swiftSettings: swiftSettings
-        ),
         .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",

@@ -28,7 +28,7 @@ struct Sim: AsyncParsableCommand {
     // MARK: Connection
 
     @Option(help: "vpcd's TCP port on 127.0.0.1.")
-    var port: Int = 35963
+    var port: UInt16 = 35963
 
     @Option(help: ArgumentHelp("Directory holding the test PKI (created and filled if empty).", valueName: "dir"))
     var pki: String?

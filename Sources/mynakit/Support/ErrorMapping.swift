@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import MynaSimulator
 import SmartCard
 
 extension PCSCError: ReportableError {
@@ -30,5 +31,11 @@ extension CardError: ReportableError {
         default: status = .cardCommunication
         }
         return CommandFailure(status: status, code: code.rawValue, message: reason)
+    }
+}
+
+extension VPCDLink.LinkError: ReportableError {
+    var commandFailure: CommandFailure {
+        CommandFailure(status: .serviceUnavailable, code: "vpcd-unreachable", message: description)
     }
 }
