@@ -70,6 +70,11 @@ let package = Package(
             dependencies: ["MynaSimulator", "SmartCard"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "MynaCardTests",
+            dependencies: ["MynaCard", "MynaSimulator", "SmartCard"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",

@@ -124,7 +124,7 @@ public struct SimulatorConfiguration: Sendable {
         authPINTries: Int = SimulatorConfiguration.maximumAuthPINTries,
         signPINTries: Int = SimulatorConfiguration.maximumSignPINTries,
         cardInfoPINTries: Int = SimulatorConfiguration.maximumCardInfoPINTries,
-        myNumber: String = "123456789011",
+        myNumber: String = "123456789018",
         identity: Identity = .sample,
         endOfFileBehaviour: EndOfFileBehaviour = .warning,
         certificatePadding: CertificatePadding? = nil,
@@ -191,10 +191,11 @@ public struct SimulatorConfiguration: Sendable {
         let digits = Array(first11.utf8)
         guard digits.count == 11, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         var sum = 0
-        // P(n) is the n-th digit counted from the right, n = 1...11; Q(n) = n + 1 (n <= 6) or n - 6 (n >= 7).
+        // P(n) is the n-th digit counted from the right, n = 1...11; Q(n) = n + 1 (n <= 6) or n - 5 (n >= 7)
+        // (総務省令第八十五号 第五条; the weights from the left are 6 5 4 3 2 7 6 5 4 3 2).
         for n in 1...11 {
             let digit = Int(digits[11 - n] - 0x30)
-            let weight = n <= 6 ? n + 1 : n - 6
+            let weight = n <= 6 ? n + 1 : n - 5
             sum += digit * weight
         }
         let remainder = sum % 11

@@ -21,9 +21,9 @@ final class CardInfoAppletTests: XCTestCase {
         exchange(card, Fixture.verify("0000"), "63 C2")
         exchange(card, Fixture.verify("1234"), "90 00")
         exchange(card, Fixture.selectEF("00 01"), "90 00")
-        // FF 10 0C + "123456789011" + FF FF: the 17 bytes peers read.
-        exchange(card, "00 B0 00 00 11", "FF 10 0C 31 32 33 34 35 36 37 38 39 30 31 31 FF FF 90 00")
-        exchange(card, "00 B0 00 00 12", "FF 10 0C 31 32 33 34 35 36 37 38 39 30 31 31 FF FF 62 82")
+        // FF 10 0C + "123456789018" + FF FF: the 17 bytes peers read.
+        exchange(card, "00 B0 00 00 11", "FF 10 0C 31 32 33 34 35 36 37 38 39 30 31 38 FF FF 90 00")
+        exchange(card, "00 B0 00 00 12", "FF 10 0C 31 32 33 34 35 36 37 38 39 30 31 38 FF FF 62 82")
         // JPKI verification does not carry over to this applet.
         exchange(card, Fixture.selectJPKI, "90 00")
         exchange(card, Fixture.selectCardInfo, "90 00")

@@ -56,9 +56,12 @@ final class TransportAndConfigurationTests: XCTestCase {
     }
 
     func testMyNumberCheckDigit() {
-        XCTAssertEqual(SimulatorConfiguration.myNumberCheckDigit("12345678901"), 1)
-        XCTAssertTrue(SimulatorConfiguration.isValidMyNumber("123456789011"))
-        XCTAssertFalse(SimulatorConfiguration.isValidMyNumber("123456789018"))
+        // Weights 6 5 4 3 2 7 6 5 4 3 2 give 212 for 12345678901; 212 mod 11 = 3, check digit 11 - 3 = 8.
+        XCTAssertEqual(SimulatorConfiguration.myNumberCheckDigit("12345678901"), 8)
+        XCTAssertTrue(SimulatorConfiguration.isValidMyNumber("123456789018"))
+        XCTAssertFalse(SimulatorConfiguration.isValidMyNumber("123456789011"))
+        // A number published as a worked example of the ordinance's rule.
+        XCTAssertTrue(SimulatorConfiguration.isValidMyNumber("983205673214"))
         XCTAssertFalse(SimulatorConfiguration.isValidMyNumber("12345678901"))
         XCTAssertFalse(SimulatorConfiguration.isValidMyNumber("12345678901A"))
         XCTAssertNil(SimulatorConfiguration.myNumberCheckDigit("1234567890"))
@@ -67,7 +70,7 @@ final class TransportAndConfigurationTests: XCTestCase {
 
     func testInvalidConfigurationsAreRejected() {
         let invalid: [SimulatorConfiguration] = [
-            SimulatorConfiguration(myNumber: "123456789018"),
+            SimulatorConfiguration(myNumber: "123456789011"),
             SimulatorConfiguration(authPIN: "123"),
             SimulatorConfiguration(authPIN: "12a4"),
             SimulatorConfiguration(signPIN: "abc123"),

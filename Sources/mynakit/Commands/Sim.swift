@@ -54,7 +54,7 @@ struct Sim: AsyncParsableCommand {
     var cardInfoTries = SimulatorConfiguration.maximumCardInfoPINTries
 
     @Option(help: "The card's My Number (12 digits, valid check digit).")
-    var myNumber = "123456789011"
+    var myNumber = "123456789018"
 
     @Option(help: "Cardholder name (card-info applet and signing certificate).")
     var name = Identity.sample.name

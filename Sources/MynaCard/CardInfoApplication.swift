@@ -1,0 +1,133 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import SmartCard
+
+/// The card-info input support applet (券面事項入力補助AP): the My Number and the four basic attributes.
+public struct CardInfoApplication {
+    /// `D3 92 10 00 31 00 01 01 04 08`.
+    public static let aid: [UInt8] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08]
+    static let pinFileID: UInt16 = 0x0011
+    static let myNumberFileID: UInt16 = 0x0001
+    static let attributesFileID: UInt16 = 0x0002
+
+    unowned let card: MyNumberCard
+
+    /// The tries left on the card-info PIN; spends nothing.
+    public func pinStatus() throws -> PINStatus {
+        try card.selectApplet(Self.aid, name: "card-info input support")
+        return try card.pinStatus(pinEF: Self.pinFileID, kind: .cardInfo)
+    }
+
+    /// Verifies the card-info PIN (guarding the last try), then reads the My Number and the basic attributes.
+    public func read(pin: PIN, allowLastTry: Bool = false) throws -> (MyNumber, BasicAttributes) {
+        try verify(pin, allowLastTry: allowLastTry)
+        return (try readMyNumber(), try readAttributes())
+    }
+
+    /// Verifies the card-info PIN.
+    public func verify(_ pin: PIN, allowLastTry: Bool = false) throws {
+        guard pin.kind == .cardInfo else {
+            pin.wipe()
+            throw MynaCardError(.invalidArgument, "the card-info applet needs the card-info PIN")
+        }
+        try card.selectApplet(Self.aid, name: "card-info input support")
+        try card.verify(pin, pinEF: Self.pinFileID, allowLastTry: allowLastTry)
+    }
+
+    /// Reads the My Number (after ``verify(_:allowLastTry:)``); the check digit is validated.
+    public func readMyNumber() throws -> MyNumber {
+        try card.selectApplet(Self.aid, name: "card-info input support")
+        let bytes = try card.readTLVFile(
+            Self.myNumberFileID, name: "the My Number EF", expectedTags: [BERTLV.Tag(0xFF10)], sensitive: true)
+        return try Self.decodeMyNumber(bytes)
+    }
+
+    /// Reads the name, address, birth date and sex (after ``verify(_:allowLastTry:)``).
+    public func readAttributes() throws -> BasicAttributes {
+        try card.selectApplet(Self.aid, name: "card-info input support")
+        let bytes = try card.readTLVFile(
+            Self.attributesFileID, name: "the basic attributes EF", expectedTags: [BERTLV.Tag(0xFF20)],
+            sensitive: true)
+        return try Self.decodeAttributes(bytes)
+    }
+
+    /// `FF 10 0C` + 12 ASCII digits.
+    static func decodeMyNumber(_ bytes: [UInt8]) throws -> MyNumber {
+        let object: BERTLV
+        do {
+            object = try BERTLV(decoding: bytes)
+        } catch let error as CardError {
+            throw MynaCardError(.malformedData, "the My Number EF is not valid TLV: \(error.reason)")
+        }
+        guard object.value.count == 12, object.value.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            throw MynaCardError(.malformedData, "the My Number EF does not hold 12 digits")
+        }
+        return try MyNumber(String(decoding: object.value, as: UTF8.self))
+    }
+
+    /// `FF 20 { DF 21 header, DF 22 name, DF 23 address, DF 24 birth date, DF 25 sex }`.
+    static func decodeAttributes(_ bytes: [UInt8]) throws -> BasicAttributes {
+        let children: [BERTLV]
+        do {
+            children = try BERTLV(decoding: bytes).children()
+        } catch let error as CardError {
+            throw MynaCardError(.malformedData, "the basic attributes EF is not valid TLV: \(error.reason)")
+        }
+        func text(_ tag: UInt32, _ name: String) throws -> String {
+            guard let value = children.first(where: { $0.tag == BERTLV.Tag(tag) })?.value else {
+                throw MynaCardError(.malformedData, "the basic attributes EF has no \(name)")
+            }
+            guard let string = String(validating: value, as: UTF8.self) else {
+                throw MynaCardError(.malformedData, "the \(name) is not valid UTF-8")
+            }
+            return string
+        }
+        let birth = try text(0xDF24, "birth date")
+        guard birth.utf8.count == 8, birth.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            throw MynaCardError(.malformedData, "the birth date is not YYYYMMDD")
+        }
+        let sexCode = try text(0xDF25, "sex")
+        return BasicAttributes(
+            name: try text(0xDF22, "name"), address: try text(0xDF23, "address"), birthDate: birth,
+            sex: BasicAttributes.Sex(code: sexCode))
+    }
+}
+
+/// The four basic attributes (基本4情報) as the card-info applet holds them.
+public struct BasicAttributes: Hashable, Sendable, Codable {
+    /// ISO 5218 sex codes.
+    public enum Sex: Hashable, Sendable, Codable {
+        case male
+        case female
+        case notApplicable
+        case other(String)
+
+        init(code: String) {
+            switch code {
+            case "1": self = .male
+            case "2": self = .female
+            case "9": self = .notApplicable
+            default: self = .other(code)
+            }
+        }
+
+        public var code: String {
+            switch self {
+            case .male: "1"
+            case .female: "2"
+            case .notApplicable: "9"
+            case .other(let code): code
+            }
+        }
+    }
+
+    public var name: String
+    public var address: String
+    /// `YYYYMMDD`.
+    public var birthDate: String
+    public var sex: Sex
+}

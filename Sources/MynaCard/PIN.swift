@@ -1,0 +1,107 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The PINs of the My Number card.
+public enum PINKind: String, Hashable, Sendable, CaseIterable {
+    /// 利用者証明用電子証明書 PIN: 4 digits, 3 tries (JPKI EF 0018).
+    case authentication = "auth"
+    /// 署名用電子証明書 password: 6-16 of A-Z and 0-9, 5 tries (JPKI EF 001B).
+    case signing = "sign"
+    /// 券面事項入力補助用 PIN: 4 digits, 3 tries (card-info EF 0011).
+    case cardInfo = "card-info"
+
+    /// The number of tries a fresh card has.
+    public var maximumTries: Int { self == .signing ? 5 : 3 }
+
+    /// What the PIN is called on screen.
+    public var displayName: String {
+        switch self {
+        case .authentication: "authentication PIN (4 digits)"
+        case .signing: "signing password (6-16 letters A-Z and digits)"
+        case .cardInfo: "card-info PIN (4 digits)"
+        }
+    }
+}
+
+/// A PIN held in memory only as long as needed.
+///
+/// The format is checked on creation (4 digits; the signing password 6-16 of A-Z and 0-9, lower case upper-cased),
+/// so a malformed PIN never reaches the card. The bytes are overwritten with zeros by ``wipe()`` and when the value
+/// is released; the PIN is never printed (its description is `PIN(<redacted>)`).
+public final class PIN: @unchecked Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    // @unchecked: the storage is written only by init and wipe(); callers hand a PIN to one flow at a time.
+    public let kind: PINKind
+    private var storage: [UInt8]
+
+    /// Takes the PIN from `bytes` (for example a line read from standard input) and wipes `bytes`.
+    ///
+    /// - Throws: ``MynaCardError`` `.invalidPINFormat` naming the rule, without echoing the PIN.
+    public init(kind: PINKind, consuming bytes: inout [UInt8]) throws {
+        defer { Self.zero(&bytes) }
+        var value = bytes
+        // Drop a trailing newline from line-oriented input.
+        while let last = value.last, last == 0x0A || last == 0x0D {
+            value[value.count - 1] = 0
+            value.removeLast()
+        }
+        self.kind = kind
+        switch kind {
+        case .authentication, .cardInfo:
+            guard value.count == 4, value.allSatisfy({ (0x30...0x39).contains($0) }) else {
+                Self.zero(&value)
+                throw MynaCardError(.invalidPINFormat, "the \(kind.displayName) must be exactly 4 digits")
+            }
+        case .signing:
+            for i in value.indices where (0x61...0x7A).contains(value[i]) { value[i] -= 0x20 }
+            guard (6...16).contains(value.count),
+                value.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) })
+            else {
+                Self.zero(&value)
+                throw MynaCardError(
+                    .invalidPINFormat, "the signing password must be 6 to 16 characters, letters A-Z and digits only")
+            }
+        }
+        storage = value
+        Self.zero(&value)
+    }
+
+    /// A PIN from text (tests and GUIs). Prefer ``init(kind:consuming:)``: Swift strings cannot be wiped.
+    public convenience init(kind: PINKind, _ text: String) throws {
+        var bytes = Array(text.utf8)
+        try self.init(kind: kind, consuming: &bytes)
+    }
+
+    deinit { Self.zero(&storage) }
+
+    /// Overwrites the PIN with zeros; afterwards it is empty.
+    public func wipe() {
+        Self.zero(&storage)
+        storage = []
+    }
+
+    /// Whether ``wipe()`` was called.
+    public var isWiped: Bool { storage.isEmpty }
+
+    /// Runs `body` with the PIN's bytes (ASCII, no padding), for building the VERIFY command.
+    func withBytes<R>(_ body: ([UInt8]) throws -> R) rethrows -> R {
+        try body(storage)
+    }
+
+    public var description: String { "PIN(<redacted>)" }
+    public var debugDescription: String { "PIN(\(kind.rawValue), <redacted>)" }
+
+    /// Zeroes a buffer in a way the optimizer cannot drop (the write goes through an opaque C call).
+    static func zero(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return }
+            explicit_bzero(base, raw.count)
+        }
+    }
+}
