@@ -17,9 +17,16 @@ struct MynaKitCommand: AsyncParsableCommand {
             Readers.self,
             Watch.self,
             ATRCommand.self,
-            // Certificates and signatures (MynaVerify)
+            // The card
+            Info.self,
             Cert.self,
+            Sign.self,
+            Pin.self,
+            MyNumberCommand.self,
+            APDUCommand.self,
+            // Verification and the terminal flow
             VerifySignature.self,
+            Auth.self,
             // Benchmarks
             Bench.self,
             // Development

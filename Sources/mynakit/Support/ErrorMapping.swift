@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import MynaCard
 import MynaSimulator
 import SmartCard
 
@@ -37,5 +38,18 @@ extension CardError: ReportableError {
 extension VPCDLink.LinkError: ReportableError {
     var commandFailure: CommandFailure {
         CommandFailure(status: .serviceUnavailable, code: "vpcd-unreachable", message: description)
+    }
+}
+
+extension MynaCardError: ReportableError {
+    var commandFailure: CommandFailure {
+        let status: ExitStatus
+        switch code {
+        case .invalidPINFormat, .wrongPIN, .pinBlocked, .lastTryRefused: status = .pin
+        case .notMyNumberCard: status = .noCard
+        case .invalidArgument: status = .usage
+        default: status = .cardCommunication
+        }
+        return CommandFailure(status: status, code: code.rawValue, message: reason)
     }
 }

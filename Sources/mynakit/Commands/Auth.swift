@@ -1,0 +1,102 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Foundation
+import MynaCard
+import MynaVerify
+
+struct Auth: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The terminal flow: read the authentication certificate, verify it, have the card sign a fresh challenge.",
+        discussion: """
+            The certificate is verified against --roots (and --crl) first; only a certificate that passes leads to \
+            the PIN being asked for. Then the card signs a fresh 32-byte random challenge (SHA-256) with the \
+            authentication key and the signature is checked against the verified certificate. Prints the verdict, \
+            the certificate serial, the APDU count and the time. Exit 5 when verification fails, 4 for PIN trouble.
+            """
+    )
+
+    @Option(parsing: .upToNextOption, help: "Trust anchors (the J-LIS authentication roots): PEM/DER files or directories.")
+    var roots: [String]
+
+    @Option(name: .customLong("crl"), parsing: .upToNextOption, help: "CRLs to check revocation with.")
+    var crls: [String] = []
+
+    @OptionGroup var card: CardOptions
+    @OptionGroup var pin: PINOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Report: Encodable {
+        var verdict: String
+        var serialNumber: String?
+        var subject: String?
+        var failures: [String]
+        var apduCount: Int
+        var seconds: Double
+        var reader: String
+    }
+
+    enum Outcome {
+        case certificateRejected(VerificationResult)
+        case signed(certificate: Certificate, signatureValid: Bool)
+    }
+
+    func validate() throws {
+        if roots.isEmpty { throw ValidationError("give the trust anchors with --roots FILE…") }
+    }
+
+    func run() async throws {
+        try await Reporter.run(json: output.json) {
+            let verifier = CertificateVerifier(trustStore: try TrustStore(contentsOf: roots), profile: .authentication)
+            let revocationLists = try crls.map { try RevocationList(contentsOfFile: $0) }
+            let pinOptions = pin
+            let session = try await CardSession.run(card) { card -> Outcome in
+                let der = try card.jpki.readCertificate(.authentication)
+                // The certificate came from the card: it is trusted only once it chains to the given roots.
+                let result = verifier.verify(leafBytes: der, intermediates: [], at: Date(), crls: revocationLists)
+                guard let verified = result.verifiedCertificate, let leaf = result.leaf else {
+                    return .certificateRejected(result)
+                }
+                let secret = try pinOptions.readPIN(.authentication)
+                let challenge = try ChallengeResponse.makeChallenge(byteCount: 32)
+                let signature = try card.jpki.sign(
+                    digest: try HashAlgorithm.sha256.digest(challenge), algorithm: .sha256, key: .authentication,
+                    pin: secret, allowLastTry: pinOptions.allowLastTry)
+                let valid = try ChallengeResponse.verify(
+                    challenge: challenge, signature: signature, hash: .sha256, certificate: verified)
+                return .signed(certificate: leaf, signatureValid: valid)
+            }
+            let report: Report
+            let passed: Bool
+            switch session.value {
+            case .certificateRejected(let result):
+                passed = false
+                report = Report(
+                    verdict: "certificate rejected", serialNumber: result.leaf?.serialNumber,
+                    subject: result.leaf?.subject.description, failures: result.failures.map(\.description),
+                    apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
+            case .signed(let certificate, let valid):
+                passed = valid
+                report = Report(
+                    verdict: valid ? "authenticated" : "signature invalid", serialNumber: certificate.serialNumber,
+                    subject: certificate.subject.description,
+                    failures: valid ? [] : ["the card's signature does not verify with its certificate"],
+                    apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
+            }
+            if output.json {
+                Reporter.printJSON(report)
+            } else {
+                print("verdict: \(report.verdict.uppercased())")
+                if let serial = report.serialNumber { print("certificate serial: \(serial)") }
+                if let subject = report.subject { print("subject: \(subject)") }
+                for failure in report.failures { print("FAIL: \(failure)") }
+                print("APDUs: \(report.apduCount), time: \(String(format: "%.3f", report.seconds)) s, reader: \(report.reader)")
+            }
+            if !passed { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
+        }
+    }
+}

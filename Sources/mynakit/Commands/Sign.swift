@@ -1,0 +1,95 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Foundation
+import MynaCard
+import MynaVerify
+import SmartCard
+
+extension HashArgument {
+    /// The same hash as the card's DigestInfo algorithm.
+    var digestAlgorithm: DigestAlgorithm {
+        switch self {
+        case .sha1: .sha1
+        case .sha256: .sha256
+        case .sha384: .sha384
+        case .sha512: .sha512
+        }
+    }
+}
+
+/// `--key` choices.
+enum KeyArgument: String, ExpressibleByArgument, CaseIterable {
+    case auth, sign
+
+    var key: JPKIApplication.Key { self == .auth ? .authentication : .signing }
+}
+
+struct Sign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Have the card sign data (PKCS#1 v1.5, RSA-2048) with the authentication or signing key.",
+        discussion: """
+            The data (--in FILE or --challenge HEX) is hashed here; the card signs the DigestInfo. The PIN is read \
+            from --pin-stdin, --pin-env or a prompt, never from the command line; with one try left the command \
+            refuses unless --allow-last-try. Without --out the signature is printed as hex.
+            """
+    )
+
+    @Option(help: "auth or sign.")
+    var key: KeyArgument
+
+    @Option(name: .customLong("in"), help: "File with the data to sign.")
+    var input: String?
+
+    @Option(help: "Data to sign, as hex.")
+    var challenge: String?
+
+    @Option(help: "sha1, sha256, sha384 or sha512.")
+    var hash: HashArgument = .sha256
+
+    @Option(help: "Write the 256-byte signature to this file.")
+    var out: String?
+
+    @OptionGroup var card: CardOptions
+    @OptionGroup var pin: PINOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if (input == nil) == (challenge == nil) { throw ValidationError("give exactly one of --in FILE or --challenge HEX") }
+    }
+
+    func run() async throws {
+        try await Reporter.run(json: output.json) {
+            let data = try input.map(readFile) ?? Hex.decode(challenge ?? "")
+            let digest = try hash.algorithm.digest(data)
+            let secret = try pin.readPIN(key.key.pinKind)
+            let key = self.key.key
+            let algorithm = hash.digestAlgorithm
+            let allowLastTry = pin.allowLastTry
+            let outcome = try await CardSession.run(card) { card in
+                try card.jpki.sign(digest: digest, algorithm: algorithm, key: key, pin: secret, allowLastTry: allowLastTry)
+            }
+            if let out { try OutputFile.write(outcome.value, to: out) }
+            if output.json {
+                Reporter.printJSON(
+                    SignReport(
+                        key: self.key.rawValue, hash: hash.rawValue, signature: Hex.encode(outcome.value),
+                        apduCount: outcome.apduCount, out: out))
+            } else if out == nil {
+                print(Hex.encode(outcome.value))
+            }
+        }
+    }
+
+    struct SignReport: Encodable {
+        var key: String
+        var hash: String
+        var signature: String
+        var apduCount: Int
+        var out: String?
+    }
+}
