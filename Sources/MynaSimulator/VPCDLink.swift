@@ -30,11 +30,18 @@ public final class VPCDLink: @unchecked Sendable {
         public var removeAfterAPDUs: Int?
         /// How long `run()`/`start()` keep trying to reach vpcd.
         public var connectTimeout: Duration
+        /// Called with each command APDU's header (CLA INS P1 P2) after it was answered: counts for benchmarks
+        /// without ever seeing command data.
+        public var onAPDU: (@Sendable ([UInt8]) -> Void)?
 
-        public init(latency: Duration = .zero, removeAfterAPDUs: Int? = nil, connectTimeout: Duration = .seconds(10)) {
+        public init(
+            latency: Duration = .zero, removeAfterAPDUs: Int? = nil, connectTimeout: Duration = .seconds(10),
+            onAPDU: (@Sendable ([UInt8]) -> Void)? = nil
+        ) {
             self.latency = latency
             self.removeAfterAPDUs = removeAfterAPDUs
             self.connectTimeout = connectTimeout
+            self.onAPDU = onAPDU
         }
     }
 
@@ -173,6 +180,7 @@ public final class VPCDLink: @unchecked Sendable {
             }
             let response = card.process(message)
             guard send(fd, response) else { return }
+            options.onAPDU?(Array(message.prefix(4)))
             let count = answered.withLock { count in
                 count += 1
                 return count

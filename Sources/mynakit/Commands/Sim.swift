@@ -92,6 +92,9 @@ struct Sim: AsyncParsableCommand {
     @Option(help: "Delay before each response, in milliseconds.")
     var latencyMs = 0
 
+    @Flag(name: .customLong("log-apdus"), help: "Print one line per answered APDU on stderr: 'apdu CLA INS P1 P2' (never command data).")
+    var logAPDUs = false
+
     @Option(help: "Disconnect from vpcd (card removal) after this many APDUs.")
     var removeAfter: Int?
 
@@ -173,10 +176,20 @@ struct Sim: AsyncParsableCommand {
                 card: card,
                 host: "127.0.0.1",
                 port: port,
-                options: .init(latency: .milliseconds(latencyMs), removeAfterAPDUs: removeAfter)
+                options: .init(
+                    latency: .milliseconds(latencyMs), removeAfterAPDUs: removeAfter,
+                    onAPDU: logAPDUs ? Self.logAPDU : nil)
             )
             try link.run()
         }
+    }
+}
+
+extension Sim {
+    /// `--log-apdus`: one line per answered APDU, header only.
+    @Sendable static func logAPDU(_ header: [UInt8]) {
+        let line = "apdu " + header.map { String(format: "%02X", $0) }.joined(separator: " ") + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }
 
