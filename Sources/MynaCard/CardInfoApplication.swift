@@ -14,7 +14,7 @@ public struct CardInfoApplication {
     static let myNumberFileID: UInt16 = 0x0001
     static let attributesFileID: UInt16 = 0x0002
 
-    unowned let card: MyNumberCard
+    let card: MyNumberCard
 
     /// The tries left on the card-info PIN; spends nothing.
     public func pinStatus() throws -> PINStatus {

@@ -54,7 +54,7 @@ public struct JPKIApplication {
     /// The token EF (0006) that tells the kind of JPKI token.
     public static let tokenFileID: UInt16 = 0x0006
 
-    unowned let card: MyNumberCard
+    let card: MyNumberCard
 
     /// Reads a certificate, DER, exactly as long as its header says.
     ///

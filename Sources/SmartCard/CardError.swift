@@ -26,6 +26,8 @@ public struct CardError: Error, Hashable, Sendable {
         public static let malformedTLV = Code(rawValue: "malformed-tlv")
         /// Bytes that do not parse as an ATR.
         public static let malformedATR = Code(rawValue: "malformed-atr")
+        /// A channel used after the transaction it belonged to had ended.
+        public static let channelClosed = Code(rawValue: "channel-closed")
         /// Text that is not hexadecimal.
         public static let invalidHex = Code(rawValue: "invalid-hex")
     }

@@ -172,6 +172,15 @@ final class JPKIApplicationTests: XCTestCase {
         XCTAssertEqual(identification.cardInfoPIN?.triesLeft, 3)
     }
 
+    func testApplicationsKeepTheirSessionAlive() throws {
+        // The session is a temporary here: the applet value must keep it alive (it once held it unowned).
+        let (_, transport, _) = try Fixture.session()
+        let jpki = MyNumberCard(channel: CardChannel(transport: transport)).jpki
+        XCTAssertEqual(try jpki.readCertificate(.authentication), Fixture.pki.authCertificate)
+        let cardInfo = MyNumberCard(channel: CardChannel(transport: transport)).cardInfo
+        XCTAssertEqual(try cardInfo.pinStatus().triesLeft, 3)
+    }
+
     func testACardWithoutJPKIIsNotAMyNumberCard() throws {
         let transport = InMemoryTransport(card: MinimalISOCard())
         let card = MyNumberCard(channel: CardChannel(transport: transport))

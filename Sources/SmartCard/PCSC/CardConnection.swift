@@ -216,7 +216,10 @@ public final class CardConnection: @unchecked Sendable {
             try recoverFromReset(handle)
             try PCSCBridge.beginTransaction(handle)
         }
-        let channel = CardChannel(transport: Transport(connection: self), tracer: tracer)
+        let transport = Transport(connection: self)
+        let channel = CardChannel(transport: transport, tracer: tracer)
+        // A channel kept beyond the transaction must not send anything outside of it.
+        defer { transport.isOpen = false }
         let result: T
         do {
             result = try body(channel)
@@ -313,10 +316,14 @@ public final class CardConnection: @unchecked Sendable {
 
     /// The transport handed to channels inside a transaction; it calls back into the connection on its queue.
     private final class Transport: CardTransport {
-        unowned let connection: CardConnection
+        let connection: CardConnection
+        var isOpen = true
         init(connection: CardConnection) { self.connection = connection }
 
         func transmit(_ command: [UInt8]) throws -> [UInt8] {
+            guard isOpen else {
+                throw CardError(.channelClosed, "the channel was used after its transaction ended")
+            }
             dispatchPrecondition(condition: .onQueue(connection.queue))
             return try connection.transmitOnQueue(command)
         }
