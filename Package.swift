@@ -76,5 +76,10 @@ let package = Package(
             dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "MynakitTests",
+            dependencies: ["mynakit", "SmartCard", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
