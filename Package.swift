@@ -81,5 +81,6 @@ let package = Package(
             dependencies: ["mynakit", "SmartCard", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaVerify"], swiftSettings: swiftSettings),
     ]
 )
