@@ -203,6 +203,19 @@ final class DoctorTests: XCTestCase {
         XCTAssertNotNil(line.fix)
     }
 
+    func testVirtualReadersAreFlaggedForProduction() async throws {
+        let states = ["Virtual PCD 00 00", "Virtual PCD 00 01"].map {
+            ReaderState(reader: $0, flags: [.empty], eventCount: 0, atr: [])
+        }
+        var report = await doctor(.success(states)).run()
+        let vpcd = try XCTUnwrap(checks(report, "vpcd").first)
+        XCTAssertEqual(vpcd.status, .warn)
+        XCTAssertTrue(vpcd.detail.contains("all network interfaces"), vpcd.detail)
+        XCTAssertEqual(report.exitStatus, 0)
+        report = await doctor(.success([Self.rcs300Reader])).run()
+        XCTAssertTrue(checks(report, "vpcd").isEmpty)
+    }
+
     // MARK: udev rules
 
     func testInstalledUdevRulesAreComparedWithOurs() async throws {

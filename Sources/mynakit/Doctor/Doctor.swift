@@ -120,6 +120,15 @@ struct Doctor: Sendable {
         for (index, state) in states.enumerated() {
             checks.append(readerCheck(index: index, state: state))
         }
+        let virtual = states.map(\.reader).filter { $0.hasPrefix("Virtual PCD") }
+        if !virtual.isEmpty {
+            checks.append(
+                DoctorCheck(
+                    "vpcd", .warn,
+                    "vsmartcard's vpcd is loaded (\(virtual.joined(separator: ", "))): it accepts virtual cards over "
+                        + "TCP on all network interfaces; fine for development and CI, never on a production terminal",
+                    fix: "apt remove vsmartcard-vpcd (on production terminals)"))
+        }
         return (checks, states, false)
     }
 
