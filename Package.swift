@@ -81,5 +81,11 @@ let package = Package(
             dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "MynakitTests",
+            dependencies: ["mynakit", "SmartCard", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaVerify"], swiftSettings: swiftSettings),
     ]
 )

@@ -17,6 +17,8 @@ struct MynaKitCommand: AsyncParsableCommand {
             Readers.self,
             Watch.self,
             ATRCommand.self,
+            DoctorCommand.self,
+            UdevRulesCommand.self,
             // The card
             Info.self,
             Cert.self,

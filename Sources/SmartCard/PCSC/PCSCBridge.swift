@@ -33,6 +33,9 @@ enum PCSCBridge {
     static let protocolT1 = UInt32(SCARD_PROTOCOL_T1)
     static let protocolRaw = UInt32(SCARD_PROTOCOL_RAW)
 
+    /// `PCSCLITE_VERSION_NUMBER` from the pcsc-lite headers this module was compiled against.
+    static let headerVersion: String = PCSCLITE_VERSION_NUMBER
+
     static func check(_ rv: Int) throws(PCSCError) {
         let code = UInt32(truncatingIfNeeded: rv)
         if code != 0 { throw PCSCError(rawValue: code) }
