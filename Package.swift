@@ -86,6 +86,8 @@ let package = Package(
             dependencies: ["mynakit", "SmartCard", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaVerify"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaCard", "MynaVerify"], swiftSettings: swiftSettings
+        ),
     ]
 )
