@@ -1,0 +1,82 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import MynaCard
+import MynaSimulator
+import SmartCard
+import XCTest
+
+/// No leaks in the card flows: the workload (every flow of the CLI against the in-memory virtual card, success and
+/// failure paths) runs under `valgrind --leak-check=full` twice, with few and with many iterations. Memory lost on
+/// every iteration makes the long run's "definitely lost" exceed the short run's; one-time runtime allocations cancel.
+final class CardLeakCheckTests: XCTestCase {
+    static let workloadVariable = "MYNACARD_LEAK_WORKLOAD"
+    static let directoryVariable = "MYNACARD_LEAK_PKI"
+
+    func testCardLeakWorkload() throws {
+        guard let value = ProcessInfo.processInfo.environment[Self.workloadVariable], let iterations = Int(value) else {
+            throw XCTSkip("runs under valgrind from testNoLeaksInCardFlowsUnderValgrind")
+        }
+        let directory = try XCTUnwrap(ProcessInfo.processInfo.environment[Self.directoryVariable])
+        let pki = try TestPKI.load(from: URL(fileURLWithPath: directory))
+        for iteration in 0..<iterations {
+            let card = try VirtualMyNumberCard(configuration: SimulatorConfiguration(), pki: pki)
+            let transport = InMemoryTransport(card: card, maxAPDUDataSize: iteration % 2 == 0 ? 0 : 65536)
+            let session = MyNumberCard(channel: CardChannel(transport: transport, tracer: { _ in }))
+            _ = try session.identify()
+            _ = try session.jpki.readCertificate(.authentication)
+            _ = try session.jpki.readSigningCertificate(password: PIN(kind: .signing, "ABC123"))
+            _ = try session.jpki.sign(
+                digest: [UInt8](repeating: 3, count: 32), algorithm: .sha256, key: .authentication,
+                pin: PIN(kind: .authentication, "1234"))
+            _ = try session.cardInfo.read(pin: PIN(kind: .cardInfo, "1234"))
+            XCTAssertThrowsError(try session.jpki.verify(PIN(kind: .authentication, "0000")))
+            transport.remove()
+            XCTAssertThrowsError(try session.jpki.readCertificate(.authenticationCA))
+        }
+    }
+
+    func testNoLeaksInCardFlowsUnderValgrind() throws {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        guard let valgrind = paths.map({ "\($0)/valgrind" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("CI installs valgrind") }
+            throw XCTSkip("valgrind is not installed")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mynacard-leak-\(UUID().uuidString)")
+        try Fixture.pki.write(to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let short = try lost(valgrind: valgrind, iterations: 2, directory: directory.path)
+        let long = try lost(valgrind: valgrind, iterations: 12, directory: directory.path)
+        print("valgrind (card flows): definitely lost \(short) / \(long) bytes after 2 / 12 iterations")
+        XCTAssertEqual(long, short, "memory lost grows with the number of flows")
+    }
+
+    private func lost(valgrind: String, iterations: Int, directory: String) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: valgrind)
+        process.arguments = [
+            "--leak-check=full", "--show-leak-kinds=definite", "--error-exitcode=0", CommandLine.arguments[0],
+            "MynaCardTests.CardLeakCheckTests/testCardLeakWorkload",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.workloadVariable] = String(iterations)
+        environment[Self.directoryVariable] = directory
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertTrue(output.contains("Executed 1 test, with 0 failures"), "the workload failed: \(output.suffix(3000))")
+        guard let line = output.split(separator: "\n").first(where: { $0.contains("definitely lost: ") }),
+            let number = line.components(separatedBy: "definitely lost: ").last?.split(separator: " ").first
+        else { return 0 }
+        return Int(number.replacingOccurrences(of: ",", with: "")) ?? -1
+    }
+}
