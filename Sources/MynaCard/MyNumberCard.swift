@@ -70,6 +70,9 @@ public final class MyNumberCard {
         } catch let error as PCSCError {
             forgetSelection()
             throw MynaCardError(.communicationFailed, "card communication failed: \(error)", pcscError: error)
+        } catch let error as CardError where error.code == .timedOut || error.code == .channelClosed {
+            forgetSelection()
+            throw MynaCardError(.timedOut, error.reason)
         } catch let error as CardError {
             throw MynaCardError(.malformedData, "the card's answer is unusable: \(error.reason)")
         }

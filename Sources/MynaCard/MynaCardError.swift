@@ -39,6 +39,8 @@ public struct MynaCardError: Error, Hashable, Sendable {
         public static let invalidMyNumber = Code(rawValue: "invalid-my-number")
         /// The card or reader failed during the flow: removed, reader gone, pcscd gone (exit 6 in the CLI).
         public static let communicationFailed = Code(rawValue: "communication-failed")
+        /// The caller's time limit passed before the flow finished; nothing more was sent (exit 6 in the CLI).
+        public static let timedOut = Code(rawValue: "timed-out")
         /// A caller argument is out of range (a digest of the wrong length).
         public static let invalidArgument = Code(rawValue: "invalid-argument")
     }

@@ -28,6 +28,8 @@ public struct CardError: Error, Hashable, Sendable {
         public static let malformedATR = Code(rawValue: "malformed-atr")
         /// A channel used after the transaction it belonged to had ended.
         public static let channelClosed = Code(rawValue: "channel-closed")
+        /// The caller's time limit passed; the flow stopped at an APDU boundary.
+        public static let timedOut = Code(rawValue: "timed-out")
         /// Text that is not hexadecimal.
         public static let invalidHex = Code(rawValue: "invalid-hex")
     }

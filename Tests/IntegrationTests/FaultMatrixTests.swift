@@ -125,6 +125,27 @@ final class FaultMatrixTests: XCTestCase {
         try await VPCDRig.remove(again)
     }
 
+    func testASlowCardUnderTheCallersTimeout() async throws {
+        let card = try VirtualMyNumberCard(pki: Self.pki)
+        let link = try await VPCDRig.insert(card, options: .init(latency: .milliseconds(300)))
+        defer { link.stop() }
+        let out = path("slow.pem")
+        let start = ContinuousClock.now
+        let result = try CLI.run(
+            ["cert", "read", "--kind", "auth", "--reader", VPCDRig.reader0, "--timeout", "0.5", "--out", out, "--json"])
+        let elapsed = ContinuousClock.now - start
+        XCTAssertEqual(result.status, 6, result.stdout + result.stderr)
+        XCTAssertEqual((try result.json()["error"] as? [String: Any])?["code"] as? String, "timed-out")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        // Six APDUs at 300 ms would take 1.8 s; the flow stops at the first APDU boundary after 0.5 s.
+        XCTAssertLessThan(elapsed, .milliseconds(1500), "took \(elapsed)")
+        XCTAssertLessThanOrEqual(link.apduCount, 3)
+        // Without the limit, the same slow card is read completely.
+        let full = try CLI.run(["cert", "read", "--kind", "auth", "--reader", VPCDRig.reader0, "--timeout", "10"])
+        XCTAssertEqual(full.status, 0, full.stderr)
+        try await VPCDRig.remove(link)
+    }
+
     func testTwoProcessesOnOneReaderBothSucceed() async throws {
         let card = try VirtualMyNumberCard(pki: Self.pki)
         let link = try await VPCDRig.insert(card, options: .init(latency: .milliseconds(5)))

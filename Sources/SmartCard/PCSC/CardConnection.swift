@@ -179,8 +179,13 @@ public final class CardConnection: @unchecked Sendable {
     /// at zero. Another application's transaction on the same card makes this wait until that one ends.
     ///
     /// - Throws: whatever `body` throws, or the ``PCSCError`` of beginning the transaction.
+    ///
+    /// With a `timeout`, no APDU is sent once it has passed: the flow ends at the next APDU boundary with
+    /// ``CardError`` `.timedOut` (an APDU already on its way to a slow card is waited for; PC/SC cannot interrupt
+    /// `SCardTransmit`). The wait to begin the transaction, behind another application's, is not bounded.
     public func withTransaction<T>(
         tracer: APDUTracer? = nil,
+        timeout: Duration? = nil,
         _ body: (CardChannel) throws -> T
     ) async throws -> T {
         try await withoutActuallyEscaping(body) { body in
@@ -191,7 +196,7 @@ public final class CardConnection: @unchecked Sendable {
                 queue.async {
                     let outcome: Result<T, any Error> = {
                         let body = box.take()
-                        return Result { try self.runTransaction(tracer: tracer, body) }
+                        return Result { try self.runTransaction(tracer: tracer, timeout: timeout, body) }
                     }()
                     continuation.resume(returning: UncheckedTransfer(outcome))
                 }
@@ -208,7 +213,9 @@ public final class CardConnection: @unchecked Sendable {
 
     // MARK: - On the queue
 
-    private func runTransaction<T>(tracer: APDUTracer?, _ body: (CardChannel) throws -> T) throws -> T {
+    private func runTransaction<T>(tracer: APDUTracer?, timeout: Duration? = nil, _ body: (CardChannel) throws -> T)
+        throws -> T
+    {
         let handle = try requireHandle()
         do {
             try PCSCBridge.beginTransaction(handle)
@@ -217,6 +224,7 @@ public final class CardConnection: @unchecked Sendable {
             try PCSCBridge.beginTransaction(handle)
         }
         let transport = Transport(connection: self)
+        if let timeout { transport.deadline = (ContinuousClock.now + timeout, timeout) }
         let channel = CardChannel(transport: transport, tracer: tracer)
         // A channel kept beyond the transaction must not send anything outside of it.
         defer { transport.isOpen = false }
@@ -318,11 +326,15 @@ public final class CardConnection: @unchecked Sendable {
     private final class Transport: CardTransport {
         let connection: CardConnection
         var isOpen = true
+        var deadline: (instant: ContinuousClock.Instant, timeout: Duration)?
         init(connection: CardConnection) { self.connection = connection }
 
         func transmit(_ command: [UInt8]) throws -> [UInt8] {
             guard isOpen else {
                 throw CardError(.channelClosed, "the channel was used after its transaction ended")
+            }
+            if let deadline, ContinuousClock.now >= deadline.instant {
+                throw CardError(.timedOut, "the card did not finish within \(deadline.timeout); nothing more was sent")
             }
             dispatchPrecondition(condition: .onQueue(connection.queue))
             return try connection.transmitOnQueue(command)

@@ -16,6 +16,11 @@ struct CardOptions: ParsableArguments {
     @Flag(help: "Print every APDU and status word with its time on stderr (VERIFY data shown as **).")
     var trace = false
 
+    @Option(help: "Give up when the card flow takes longer than this many seconds (checked before each APDU).")
+    var timeout: Double?
+
+    var timeoutDuration: Duration? { timeout.map { .milliseconds(Int($0 * 1000)) } }
+
     /// The reader to use: the named one, the one at the index, or the first with a card.
     ///
     /// - Throws: a failure with exit status 3 when there is no reader, no such reader, or no card.

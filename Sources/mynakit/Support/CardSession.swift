@@ -26,7 +26,8 @@ enum CardSession {
         let connection = try await CardConnection.connect(reader: reader)
         let start = DispatchTime.now().uptimeNanoseconds
         do {
-            let (value, count) = try await connection.withTransaction(tracer: options.tracer) { channel in
+            let (value, count) = try await connection.withTransaction(tracer: options.tracer, timeout: options.timeoutDuration) {
+                channel in
                 let card = MyNumberCard(channel: channel)
                 let value = try card.retryingAfterReset { try flow(card) }
                 return (value, card.apduCount)
