@@ -18,10 +18,7 @@ scripts/pcscd-rig.sh start >/dev/null
 "$bin/mynakit" sim --port 35964 --pki "${TMPDIR:-/tmp}/mynakit-bench-pki" 2>/dev/null &
 sim=$!
 trap 'kill $sim 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    "$bin/mynakit" readers --json 2>/dev/null | grep -A2 "\"$reader\"" | grep -q '"cardPresent" : true' && break
-    sleep 0.1
-done
+scripts/pcscd-rig.sh wait-card "$reader" "$bin/mynakit"
 
 c_rates=()
 swift_rates=()

@@ -17,10 +17,7 @@ log="$work/sim.log"
 "$bin/mynakit" sim --port 35964 --pki "$work/pki" --log-apdus --latency-ms "$latency" 2>"$log" &
 sim=$!
 trap 'kill $sim 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-    "$bin/mynakit" readers --json 2>/dev/null | grep -A2 "\"$reader\"" | grep -q '"cardPresent" : true' && break
-    sleep 0.1
-done
+scripts/pcscd-rig.sh wait-card "$reader" "$bin/mynakit"
 printf 'challenge' >"$work/data"
 slot=$(pkcs11-tool --module "$module" -L 2>/dev/null | awk -v r="$reader" '$0 ~ "Slot" && $0 ~ r {print $2; exit}')
 

@@ -50,10 +50,7 @@ fi
 echo "demo: no real card found; serving the virtual My Number card (test PKI in $work/pki)"
 "$mynakit" sim --pki "$work/pki" 2>"$work/sim.log" &
 sim=$!
-for _ in $(seq 1 100); do
-    "$mynakit" readers --json 2>/dev/null | grep -A2 '"Virtual PCD 00 00"' | grep -q '"cardPresent" : true' && break
-    sleep 0.1
-done
+scripts/pcscd-rig.sh wait-card "Virtual PCD 00 00" "$mynakit"
 reader="Virtual PCD 00 00"
 run readers
 run info --reader "$reader"

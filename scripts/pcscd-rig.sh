@@ -5,6 +5,7 @@
 #   pcscd-rig.sh stop      stop the pcscd this script started
 #   pcscd-rig.sh restart   stop and start again (used by the pcscd-restart tests)
 #   pcscd-rig.sh status
+#   pcscd-rig.sh wait-card READER MYNAKIT   wait (up to 10 s) until pcscd sees a card in READER
 set -euo pipefail
 
 run_dir=/run/pcscd
@@ -76,7 +77,19 @@ stop() {
     rm -f "$state"
 }
 
+wait_card() {
+    local reader=$1 mynakit=$2
+    for _ in $(seq 1 100); do
+        "$mynakit" readers --json 2>/dev/null | tr -d '\n' | grep -o '{[^{}]*}' | grep -F "\"$reader\"" |
+            grep -q '"cardPresent" : true' && return 0
+        sleep 0.1
+    done
+    echo "pcscd-rig: no card in '$reader' after 10 s" >&2
+    return 1
+}
+
 case "${1:-status}" in
+wait-card) wait_card "$2" "$3" ;;
 start) start ;;
 stop) if [ -f "$state" ] || [ "${2:-}" = "--force" ]; then stop; fi ;;
 restart) stop; start ;;
