@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+# Stop pcscd at the end only if this script started it.
+started_pcscd=0
+scripts/pcscd-rig.sh status >/dev/null 2>&1 || started_pcscd=1
 scripts/pcscd-rig.sh start
 echo "demo: building mynakit (release)"
 if ! swift build -c release --product mynakit >"${TMPDIR:-/tmp}/mynakit-demo-build.log" 2>&1; then
@@ -21,7 +24,7 @@ sim=""
 cleanup() {
     [ -n "$sim" ] && kill "$sim" 2>/dev/null
     rm -rf "$work"
-    scripts/pcscd-rig.sh stop
+    if [ "$started_pcscd" = 1 ]; then scripts/pcscd-rig.sh stop; fi
 }
 trap cleanup EXIT
 

@@ -2,7 +2,7 @@
 # The test rig: pcscd with vsmartcard's vpcd driver (readers "Virtual PCD 00 00" on port 35963 and
 # "Virtual PCD 00 01" on 35964).
 #   pcscd-rig.sh start     start pcscd in the background unless one already answers
-#   pcscd-rig.sh stop      stop the pcscd this script started
+#   pcscd-rig.sh stop      stop pcscd
 #   pcscd-rig.sh restart   stop and start again (used by the pcscd-restart tests)
 #   pcscd-rig.sh status
 #   pcscd-rig.sh wait-card READER MYNAKIT   wait (up to 10 s) until pcscd sees a card in READER
@@ -10,7 +10,6 @@ set -euo pipefail
 
 run_dir=/run/pcscd
 socket=${PCSCLITE_CSOCK_NAME:-$run_dir/pcscd.comm}
-state=/tmp/mynakit-pcscd-rig
 log=${MYNAKIT_PCSCD_LOG:-/tmp/mynakit-pcscd.log}
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -56,14 +55,13 @@ start() {
     done
     [ -S "$socket" ] || { echo "pcscd-rig: pcscd did not create $socket (log: $log)" >&2; exit 1; }
     wait_for_vpcd
-    touch "$state"
     echo "pcscd-rig: pcscd started (log: $log)"
 }
 
 stop() {
     local pids
     pids=$(pgrep -x pcscd || true)
-    [ -n "$pids" ] || { rm -f "$state"; return 0; }
+    [ -n "$pids" ] || return 0
     as_root kill $pids 2>/dev/null || true
     for _ in $(seq 1 30); do
         pgrep -x pcscd >/dev/null || break
@@ -74,7 +72,6 @@ stop() {
         as_root pkill -KILL -x pcscd 2>/dev/null || true
         sleep 0.2
     fi
-    rm -f "$state"
 }
 
 wait_card() {
@@ -91,7 +88,7 @@ wait_card() {
 case "${1:-status}" in
 wait-card) wait_card "$2" "$3" ;;
 start) start ;;
-stop) if [ -f "$state" ] || [ "${2:-}" = "--force" ]; then stop; fi ;;
+stop) stop ;;
 restart) stop; start ;;
 status) if running; then echo "pcscd running"; else echo "pcscd not running"; exit 1; fi ;;
 *) echo "usage: $0 start|stop|restart|status" >&2; exit 64 ;;

@@ -5,8 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+# Stop pcscd at the end only if this script started it.
+started_pcscd=0
+scripts/pcscd-rig.sh status >/dev/null 2>&1 || started_pcscd=1
 scripts/pcscd-rig.sh start
-trap 'scripts/pcscd-rig.sh stop' EXIT
+trap 'if [ "$started_pcscd" = 1 ]; then scripts/pcscd-rig.sh stop; fi' EXIT
 
 scripts/check-warnings.sh
 swift test "$@"
