@@ -4,6 +4,7 @@
 #   pcscd-rig.sh start     start pcscd in the background unless one already answers
 #   pcscd-rig.sh stop      stop pcscd
 #   pcscd-rig.sh restart   stop and start again (used by the pcscd-restart tests)
+#   pcscd-rig.sh restart-without-readers   restart with an empty reader configuration: every reader disappears
 #   pcscd-rig.sh status
 #   pcscd-rig.sh wait-card READER MYNAKIT   wait (up to 10 s) until pcscd sees a card in READER
 set -euo pipefail
@@ -41,6 +42,7 @@ start() {
     # A stale pid file from a container restart makes pcscd refuse to start.
     as_root rm -rf "$run_dir"
     args=(--foreground)
+    if [ -n "${1:-}" ]; then args+=(--config "$1"); fi
     if pcscd --help 2>&1 | grep -q -- --disable-polkit; then args+=(--disable-polkit); fi
     # Start it in its own session with an empty signal mask: a parent that blocks signals (a test runner's worker
     # thread) would otherwise hand pcscd a blocked SIGTERM; descriptors it inherits (a client's PC/SC socket) are closed.
@@ -54,7 +56,7 @@ start() {
         sleep 0.1
     done
     [ -S "$socket" ] || { echo "pcscd-rig: pcscd did not create $socket (log: $log)" >&2; exit 1; }
-    wait_for_vpcd
+    if [ -z "${1:-}" ]; then wait_for_vpcd; fi
     echo "pcscd-rig: pcscd started (log: $log)"
 }
 
@@ -90,6 +92,10 @@ wait-card) wait_card "$2" "$3" ;;
 start) start ;;
 stop) stop ;;
 restart) stop; start ;;
+restart-without-readers)
+    empty=$(mktemp -d)
+    stop
+    start "$empty" ;;
 status) if running; then echo "pcscd running"; else echo "pcscd not running"; exit 1; fi ;;
 *) echo "usage: $0 start|stop|restart|status" >&2; exit 64 ;;
 esac

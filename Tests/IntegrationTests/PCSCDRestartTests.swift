@@ -79,3 +79,44 @@ final class PCSCDRestartTests: XCTestCase {
         try await VPCDRig.remove(link, reader: VPCDRig.reader1)
     }
 }
+
+/// Readers that disappear and come back (pcscd restarted without, then with, the vpcd configuration): the event
+/// sequence reports each reader removed and added, and a flow on a vanished reader is a typed error.
+final class ReaderRemovalTests: XCTestCase {
+    override func setUp() async throws {
+        try await VPCDRig.requirePCSCD()
+        guard getuid() == 0 else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("reader removal tests need root in CI") }
+            throw XCTSkip("restarting pcscd needs root")
+        }
+    }
+
+    static func rig(_ command: String) throws {
+        let script = CLI.repositoryRoot.appendingPathComponent("scripts/pcscd-rig.sh")
+        let result = try CLI.runProcess(URL(fileURLWithPath: "/bin/bash"), [script.path, command], timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
+    func testReadersRemovedAndAddedAreReported() async throws {
+        var iterator = ReaderEvents(pollTimeoutMilliseconds: 200).makeAsyncIterator()
+        guard case .snapshot(let before)? = try await iterator.next() else { return XCTFail("snapshot first") }
+        XCTAssertTrue(before.contains { $0.reader == VPCDRig.reader0 })
+        do {
+            try Self.rig("restart-without-readers")
+            var removed: Set<String> = []
+            while removed.count < 2, let event = try await iterator.next() {
+                if case .readerRemoved(let name) = event { removed.insert(name) }
+            }
+            XCTAssertEqual(removed, [VPCDRig.reader0, VPCDRig.reader1])
+            // A flow on a reader that is gone: exit 3 (no such reader), not a crash.
+            let result = try CLI.run(["info", "--reader", VPCDRig.reader0, "--json"])
+            XCTAssertEqual(result.status, 3, result.stdout)
+        }
+        try Self.rig("restart")
+        var added: Set<String> = []
+        while added.count < 2, let event = try await iterator.next() {
+            if case .readerAdded(let state) = event { added.insert(state.reader) }
+        }
+        XCTAssertEqual(added, [VPCDRig.reader0, VPCDRig.reader1])
+    }
+}
