@@ -76,5 +76,24 @@ let package = Package(
             dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify"],
             swiftSettings: swiftSettings
         ),
+
+        // MARK: Fuzz targets (Docs/Fuzzing.md; scripts/fuzz.sh builds them with -sanitize=fuzzer,address)
+        // A normal build makes each one a replay tool: `FuzzBERTLV FILE|DIR…` runs the inputs once.
+        .systemLibrary(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "SmartCard"], path: "Fuzz/FuzzSupport",
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzBERTLV", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/FuzzBERTLV",
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzATR", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/FuzzATR",
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzAPDU", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/FuzzAPDU",
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzVirtualCard", dependencies: ["FuzzSupport", "MynaSimulator", "SmartCard"],
+            path: "Fuzz/FuzzVirtualCard", swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzVerify", dependencies: ["FuzzSupport", "MynaVerify"], path: "Fuzz/FuzzVerify",
+            swiftSettings: swiftSettings),
+        // SLOT (MynaCard flow targets): once MynaCard lands, add `FuzzMynaCardRead` here, the certificate and
+        // card-info read flows driven by `FuzzedCardTransport` (OpenSC fuzz-reader input), with its corpus under
+        // Fuzz/corpus/FuzzMynaCardRead and its name in scripts/fuzz.sh and FuzzCorpusReplayTests.
     ]
 )
