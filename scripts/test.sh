@@ -10,3 +10,4 @@ trap 'scripts/pcscd-rig.sh stop' EXIT
 
 scripts/check-warnings.sh
 swift test "$@"
+[ "${CI:-}" != true ] || scripts/fuzz.sh 15  # CI only: 15 s of libFuzzer per fuzz target, sanitizer build in .build-fuzz (Docs/Fuzzing.md)
