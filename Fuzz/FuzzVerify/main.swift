@@ -71,6 +71,15 @@ enum VerifyTarget {
                 _ = verifier.verify(leaf: fixedLeaf, at: time, crls: [crl]).failures
             }
         }
+        if let key = try? PublicKey(bytes: bytes) {
+            _ = key.bits
+            _ = key.isRSA
+        }
+        // A fuzzed signature over the input, checked with the fixed leaf's key.
+        for hash in HashAlgorithm.allCases {
+            _ = try? SignatureVerifier.isValidSignature(
+                Array(bytes.suffix(256)), for: bytes, hash: hash, publicKeyOf: fixedLeaf)
+        }
         // The byte-taking verifier entry point turns unparseable bytes into a verdict.
         let verdict = verifiers[0].verify(leafBytes: bytes, at: time)
         _ = verdict.failures
@@ -92,6 +101,7 @@ enum VerifyTarget {
         _ = certificate.publicKey.bits
         _ = certificate.sha256Fingerprint
         _ = certificate.isSelfSigned
+        _ = try? JPKIIdentity.ifPresent(in: certificate)
     }
 }
 
