@@ -63,6 +63,9 @@ atrs = {
 }
 for name, text in atrs.items():
     write("FuzzATR", name, h(text))
+# The same as text, as `mynakit atr HEX` receives it.
+write("FuzzATR", "hex-text-contact-e0", atrs["contact-e0"].encode())
+write("FuzzATR", "hex-text-contactless", b"0x" + atrs["contactless-05e0"].replace(" ", ":").encode())
 
 # (a) BER-TLV: card data as the card-info applet and the JPKI applet hold it, and the parser checklist's traps.
 name = "山田 花子".encode()

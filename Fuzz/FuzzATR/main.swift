@@ -40,6 +40,11 @@ enum ATRTarget {
         // The historical-byte decoder also sees raw input of any length (a reader may hand over more than 15).
         if let historical = HistoricalBytes(bytes: bytes) { inspect(historical) }
         _ = CardCapabilities(bytes: bytes).summary
+        // The same bytes as text, as `mynakit atr HEX` receives it.
+        if let decoded = try? Hex.decode(String(decoding: bytes, as: UTF8.self)) {
+            fuzzCheck((try? Hex.decode(Hex.encode(decoded, separator: " "))) == decoded, "hex text round trip")
+            _ = try? ATR(bytes: decoded)
+        }
     }
 
     static func inspect(_ historical: HistoricalBytes) {

@@ -25,6 +25,8 @@ enum BERTLVTarget {
             fuzzCheck(header.headerLength >= 2 && header.headerLength <= min(slice.count, 9), "header length")
             fuzzCheck(header.valueLength >= 0 && header.valueLength <= Int(UInt32.max), "value length")
             fuzzCheck(Array(slice.prefix(header.tag.bytes.count)) == header.tag.bytes, "tag bytes")
+            let number = header.tag.bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            fuzzCheck(BERTLV.Tag(number) == header.tag, "Tag(\(number)) differs from \(header.tag)")
         }
 
         if let object = try? BERTLV(decoding: bytes) {
