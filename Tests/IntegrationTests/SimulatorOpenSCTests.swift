@@ -85,7 +85,7 @@ final class SimulatorOpenSCTests: XCTestCase {
         try Data((0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }).write(to: data)
         let result = try runTool(
             tools.pkcs11Tool,
-            pkcs11Arguments(pin: testPIN(of: card)) + [
+            try pkcs11Arguments(pin: testPIN(of: card)) + [
                 "--sign", "--id", "01", "-m", "SHA256-RSA-PKCS",
                 "--input-file", data.path, "--output-file", signature.path,
             ])
@@ -114,7 +114,7 @@ final class SimulatorOpenSCTests: XCTestCase {
         try Data("wrong pin".utf8).write(to: data)
         let wrong = try runTool(
             tools.pkcs11Tool,
-            pkcs11Arguments(pin: wrongPIN(for: card)) + [
+            try pkcs11Arguments(pin: wrongPIN(for: card)) + [
                 "--sign", "--id", "01", "-m", "SHA256-RSA-PKCS", "--input-file", data.path,
                 "--output-file", workDirectory.appendingPathComponent("never.bin").path,
             ])
@@ -152,11 +152,29 @@ final class SimulatorOpenSCTests: XCTestCase {
         return wrong
     }
 
-    private func pkcs11Arguments(pin: String) -> [String] {
-        [
-            "--module", tools.pkcs11Module, "--token-label", "JPKI (User Authentication PIN)",
-            "--login", "--pin", pin,
-        ]
+    /// `pkcs11-tool` arguments that log in to the authentication-PIN slot of the virtual reader, and nowhere else.
+    private func pkcs11Arguments(pin: String) throws -> [String] {
+        ["--module", tools.pkcs11Module, "--slot", try authenticationSlot(), "--login", "--pin", pin]
+    }
+
+    /// The PKCS#11 slot (as `0x…`) whose reader is `Virtual PCD 00 01` and whose token is the JPKI authentication
+    /// PIN (OpenSC 0.23 labels it `JPKI (User Authentication PIN)`).
+    private func authenticationSlot() throws -> String {
+        let list = try runTool(tools.pkcs11Tool, ["--module", tools.pkcs11Module, "--list-slots"])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        var slot: String?
+        var onOurReader = false
+        for line in list.stdout.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("Slot ") {
+                // "Slot 0 (0x0): Virtual PCD 00 01"
+                onOurReader = line.hasSuffix(": \(Self.reader)")
+                slot = line.split(separator: "(").dropFirst().first?.split(separator: ")").first.map(String.init)
+            } else if onOurReader, line.contains("token label"), line.contains("User Authentication"), let slot {
+                return slot
+            }
+        }
+        XCTFail("no JPKI authentication slot on \(Self.reader) in:\n\(list.stdout)")
+        throw XCTSkip("no authentication slot")
     }
 
     private func triesReportedByPKCS15Tool() throws -> Int? {
