@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify"],
+            dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport"],
             swiftSettings: swiftSettings
         ),
 
