@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify"],
+            dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -89,5 +89,23 @@ let package = Package(
         .testTarget(
             name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaCard", "MynaVerify"], swiftSettings: swiftSettings
         ),
+
+        // MARK: Fuzz targets (Docs/Fuzzing.md; scripts/fuzz.sh builds them with -sanitize=fuzzer,address)
+        // A normal build makes each one a replay tool: `FuzzBERTLV FILE|DIR…` runs the inputs once.
+        .systemLibrary(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "SmartCard"], path: "Fuzz/FuzzSupport",
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzBERTLV", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/FuzzBERTLV",
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzATR", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/FuzzATR",
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzAPDU", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/FuzzAPDU",
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzVirtualCard", dependencies: ["FuzzSupport", "MynaSimulator", "SmartCard"],
+            path: "Fuzz/FuzzVirtualCard", swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzVerify", dependencies: ["FuzzSupport", "MynaVerify"], path: "Fuzz/FuzzVerify",
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzMynaCardRead", dependencies: ["FuzzSupport", "MynaCard", "SmartCard"],
+            path: "Fuzz/FuzzMynaCardRead", swiftSettings: swiftSettings),
     ]
 )

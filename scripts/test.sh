@@ -13,3 +13,4 @@ trap 'if [ "$started_pcscd" = 1 ]; then scripts/pcscd-rig.sh stop; fi' EXIT
 
 scripts/check-warnings.sh
 swift test "$@"
+[ "${CI:-}" != true ] || scripts/fuzz.sh 15  # CI only: 15 s of libFuzzer per fuzz target, sanitizer build in .build-fuzz (Docs/Fuzzing.md)
