@@ -92,20 +92,20 @@ let package = Package(
 
         // MARK: Fuzz targets (Docs/Fuzzing.md; scripts/fuzz.sh builds them with -sanitize=fuzzer,address)
         // A normal build makes each one a replay tool: `FuzzBERTLV FILE|DIR…` runs the inputs once.
-        .systemLibrary(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),
-        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "SmartCard"], path: "Fuzz/FuzzSupport",
+        .systemLibrary(name: "CFuzzDriver", path: "Tests/Fuzz/CFuzzDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "SmartCard"], path: "Tests/Fuzz/FuzzSupport",
             swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzBERTLV", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/FuzzBERTLV",
+        .executableTarget(name: "FuzzBERTLV", dependencies: ["FuzzSupport", "SmartCard"], path: "Tests/Fuzz/FuzzBERTLV",
             swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzATR", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/FuzzATR",
+        .executableTarget(name: "FuzzATR", dependencies: ["FuzzSupport", "SmartCard"], path: "Tests/Fuzz/FuzzATR",
             swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzAPDU", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/FuzzAPDU",
+        .executableTarget(name: "FuzzAPDU", dependencies: ["FuzzSupport", "SmartCard"], path: "Tests/Fuzz/FuzzAPDU",
             swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzVirtualCard", dependencies: ["FuzzSupport", "MynaSimulator", "SmartCard"],
-            path: "Fuzz/FuzzVirtualCard", swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzVerify", dependencies: ["FuzzSupport", "MynaVerify"], path: "Fuzz/FuzzVerify",
+            path: "Tests/Fuzz/FuzzVirtualCard", swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzVerify", dependencies: ["FuzzSupport", "MynaVerify"], path: "Tests/Fuzz/FuzzVerify",
             swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzMynaCardRead", dependencies: ["FuzzSupport", "MynaCard", "SmartCard"],
-            path: "Fuzz/FuzzMynaCardRead", swiftSettings: swiftSettings),
+            path: "Tests/Fuzz/FuzzMynaCardRead", swiftSettings: swiftSettings),
     ]
 )

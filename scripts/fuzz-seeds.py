@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus under Fuzz/corpus/<target>/ (Docs/Fuzzing.md).
+"""Writes the seed corpus under Tests/Fuzz/corpus/<target>/ (Docs/Fuzzing.md).
 
 usage: scripts/fuzz-seeds.py PKI_DIR
 PKI_DIR holds DER files made from a test PKI (`mynakit sim --pki DIR` + openssl, see Docs/Fuzzing.md):

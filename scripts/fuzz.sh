@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets with libFuzzer and AddressSanitizer and fuzzes each for SECONDS (default 60) on its
-# committed seed corpus (Fuzz/corpus/<target>). New corpus entries go to a temporary directory, never into git;
+# committed seed corpus (Tests/Fuzz/corpus/<target>). New corpus entries go to a temporary directory, never into git;
 # crash reproducers go to $FUZZ_ARTIFACTS (default: a temporary directory), and the script fails if any target
 # crashed. Docs/Fuzzing.md explains the targets and how to turn a crash into a regression test.
 #   scripts/fuzz.sh [SECONDS] [TARGET…]
@@ -31,7 +31,7 @@ for target in "${targets[@]}"; do
     corpus="$work/corpus/$target"
     mkdir -p "$corpus"
     echo "fuzz.sh: fuzzing $target for ${seconds}s (new inputs in $corpus)"
-    if ! "$binary" "$corpus" "Fuzz/corpus/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+    if ! "$binary" "$corpus" "Tests/Fuzz/corpus/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
         -print_final_stats=1 -artifact_prefix="$artifacts/$target-" 2>"$work/$target.log"; then
         echo "fuzz.sh: $target CRASHED; reproducer(s):" >&2
         ls "$artifacts"/"$target"-* >&2 || true

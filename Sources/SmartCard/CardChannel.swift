@@ -79,7 +79,7 @@ public final class CardChannel {
     ///   shorter than a status word, `.responseLoop` when 61xx/6Cxx handling does not converge.
     public func transmit(_ command: CommandAPDU) throws -> ResponseAPDU {
         var response = try exchange(command.bytes)
-        if let length = response.statusWord.correctLength {
+        if let length = response.statusWord.correctLength, Self.mayResend(command) {
             // The card told the right Le: resend once (6C xx is only answered for commands it did not execute).
             response = try exchange(command.withExpectedLength(length).bytes)
             if response.statusWord.correctLength != nil {
@@ -88,6 +88,15 @@ public final class CardChannel {
             }
         }
         return try collectRemainingData(response, cla: command.cla)
+    }
+
+    /// Whether a `6C xx` answer may be followed by resending `command` with the corrected Le.
+    ///
+    /// Only commands that carry an Le (`6C xx` means "wrong Le") and that are safe to send twice: never a command
+    /// carrying a PIN (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER), whose repetition could spend a try, nor
+    /// PERFORM SECURITY OPERATION. For those the `6C xx` is returned to the caller as the card's answer.
+    static func mayResend(_ command: CommandAPDU) -> Bool {
+        command.expectedLength != nil && !APDUTraceEvent.isSecret(command.ins) && command.ins != 0x2A
     }
 
     /// Sends raw bytes (a technician's APDU) with the same 61xx / 6Cxx handling.

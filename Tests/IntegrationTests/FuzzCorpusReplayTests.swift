@@ -9,7 +9,7 @@ import FuzzSupport
 import SmartCard
 import XCTest
 
-/// Replays the committed fuzz corpus (Fuzz/corpus/<target>) through each fuzz target's replay mode on every test
+/// Replays the committed fuzz corpus (Tests/Fuzz/corpus/<target>) through each fuzz target's replay mode on every test
 /// run: a normal build makes every target a replay tool, so an input that once crashed stays fixed. No pcscd needed.
 final class FuzzCorpusReplayTests: XCTestCase {
     /// Every fuzz target (Package.swift, scripts/fuzz.sh).
@@ -17,7 +17,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
 
     func testEveryTargetReplaysItsCommittedCorpus() throws {
         for target in Self.targets {
-            let corpus = CLI.repositoryRoot.appendingPathComponent("Fuzz/corpus/\(target)")
+            let corpus = CLI.repositoryRoot.appendingPathComponent("Tests/Fuzz/corpus/\(target)")
             let inputs = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { !$0.hasPrefix(".") }
             XCTAssertFalse(inputs.isEmpty, "\(target) has no committed corpus")
 

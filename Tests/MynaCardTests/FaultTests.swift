@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import Foundation
 import MynaCard
 import MynaSimulator
 import SmartCard
@@ -108,5 +109,35 @@ final class FaultTests: XCTestCase {
         ) { error in
             XCTAssertEqual((error as? MynaCardError)?.code, .malformedData, "\(error)")
         }
+    }
+}
+
+/// Regressions found by the fuzz targets.
+final class FuzzRegressionTests: XCTestCase {
+    /// FuzzMynaCardRead: a card that answers `6C 00` to VERIFY with data made the channel resend the PIN.
+    func testVerifyAnswered6CIsNotResentAndIsAnError() throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus/FuzzMynaCardRead/regression-verify-answered-6c.bin")))
+        XCTAssertFalse(bytes.isEmpty)
+        // The same card answers, written out: SELECT AP, SELECT PIN EF, empty VERIFY (3 tries), VERIFY -> 6C 00.
+        let transport = ScriptedCard(responses: [[0x90, 0x00], [0x90, 0x00], [0x63, 0xC3], [0x6C, 0x00], [0x90, 0x00]])
+        let card = MyNumberCard(channel: CardChannel(transport: transport))
+        XCTAssertThrowsError(try card.cardInfo.read(pin: PIN(kind: .cardInfo, "1234"))) { error in
+            XCTAssertEqual((error as? MynaCardError)?.code, .unexpectedStatus, "\(error)")
+        }
+        XCTAssertEqual(transport.sent.filter { $0.count > 5 && $0[1] == 0x20 }.count, 1, "the PIN went out once")
+    }
+}
+
+/// A card that answers from a script.
+final class ScriptedCard: CardTransport {
+    var responses: [[UInt8]]
+    var sent: [[UInt8]] = []
+    let atr: [UInt8] = [0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14]
+    let maxAPDUDataSize = 0
+    init(responses: [[UInt8]]) { self.responses = responses }
+    func transmit(_ command: [UInt8]) throws -> [UInt8] {
+        sent.append(command)
+        return responses.isEmpty ? [0x6D, 0x00] : responses.removeFirst()
     }
 }

@@ -12,7 +12,7 @@ import XCTest
 
 /// Records real card traces of every flow as seeds for the `FuzzMynaCardRead` fuzz target (OpenSC fuzz-reader
 /// format: `[u16 little-endian length][bytes]` blocks, the ATR first, then each response). Run with
-/// `MYNAKIT_WRITE_FUZZ_SEEDS=Fuzz/corpus/FuzzMynaCardRead swift test --filter FuzzSeedWriter`; otherwise it checks
+/// `MYNAKIT_WRITE_FUZZ_SEEDS=Tests/Fuzz/corpus/FuzzMynaCardRead swift test --filter FuzzSeedWriter`; otherwise it checks
 /// that recording works without writing anything.
 final class FuzzSeedWriter: XCTestCase {
     /// Records the card's answers as the session talks to it.

@@ -51,6 +51,24 @@ final class CardChannelTests: XCTestCase {
         XCTAssertEqual(transport.sent, [[0x00, 0xB0, 0x00, 0x10, 0x00], [0x00, 0xB0, 0x00, 0x10, 0x05]])
     }
 
+    func testAVerifyAnswered6CIsNeverResent() throws {
+        // Found by FuzzMynaCardRead: a card answering 6C 00 to a VERIFY with data made the channel send the PIN again.
+        let transport = ScriptedTransport([[0x6C, 0x00], [0x90, 0x00]])
+        let channel = CardChannel(transport: transport)
+        let response = try channel.transmit(CommandAPDU(ins: 0x20, p1: 0, p2: 0x80, data: Array("1234".utf8)))
+        XCTAssertEqual(response.statusWord, StatusWord(sw1: 0x6C, sw2: 0x00))
+        XCTAssertEqual(transport.sent.count, 1)
+        // Not even a VERIFY that carries an Le, nor a signature.
+        let verifyWithLe = ScriptedTransport([[0x6C, 0x04], [0x90, 0x00]])
+        _ = try CardChannel(transport: verifyWithLe).transmit(
+            CommandAPDU(ins: 0x20, p1: 0, p2: 0x80, data: [1, 2, 3, 4], expectedLength: 4))
+        XCTAssertEqual(verifyWithLe.sent.count, 1)
+        let sign = ScriptedTransport([[0x6C, 0x00], [0x90, 0x00]])
+        _ = try CardChannel(transport: sign).transmit(
+            CommandAPDU(cla: 0x80, ins: 0x2A, p1: 0, p2: 0x80, data: [1], expectedLength: 256))
+        XCTAssertEqual(sign.sent.count, 1)
+    }
+
     func testRepeated6CIsAnError() {
         let transport = ScriptedTransport([[0x6C, 0x05], [0x6C, 0x04]])
         let channel = CardChannel(transport: transport)
