@@ -36,11 +36,8 @@ public struct APDUTraceEvent: Sendable {
         return "#\(index) \(command) -> \(outcome) \(ms) ms"
     }
 
-    /// Instructions whose data field is a secret: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER.
-    static func isSecret(_ ins: UInt8) -> Bool { ins == 0x20 || ins == 0x21 || ins == 0x24 || ins == 0x2C }
-
     static func redacted(_ command: [UInt8]) -> String {
-        guard command.count > 5, isSecret(command[1]) else { return Hex.encode(command, separator: " ") }
+        guard command.count > 5, CommandAPDU.isPINInstruction(command[1]) else { return Hex.encode(command, separator: " ") }
         // Show the header and length fields; every data byte becomes "**".
         let headerLength = command[4] == 0 && command.count > 7 ? 7 : 5
         let header = Hex.encode(command.prefix(headerLength), separator: " ")
@@ -96,7 +93,7 @@ public final class CardChannel {
     /// carrying a PIN (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER), whose repetition could spend a try, nor
     /// PERFORM SECURITY OPERATION. For those the `6C xx` is returned to the caller as the card's answer.
     static func mayResend(_ command: CommandAPDU) -> Bool {
-        command.expectedLength != nil && !APDUTraceEvent.isSecret(command.ins) && command.ins != 0x2A
+        command.expectedLength != nil && !command.isPINCommand && command.ins != 0x2A
     }
 
     /// Sends raw bytes (a technician's APDU) with the same 61xx / 6Cxx handling.

@@ -82,6 +82,12 @@ public struct CommandAPDU: Hashable, Sendable {
         forceExtended || data.count > 255 || (expectedLength ?? 0) > 256
     }
 
+    /// Whether the instruction carries a PIN in its data field: VERIFY, CHANGE REFERENCE DATA (two forms) or RESET
+    /// RETRY COUNTER. Such data is never traced, and such a command is never sent twice on its own.
+    public var isPINCommand: Bool { Self.isPINInstruction(ins) }
+
+    static func isPINInstruction(_ ins: UInt8) -> Bool { ins == 0x20 || ins == 0x21 || ins == 0x24 || ins == 0x2C }
+
     /// The same command asking for a different number of response bytes (used on `6C xx`).
     public func withExpectedLength(_ ne: Int?) throws -> CommandAPDU {
         try CommandAPDU(cla: cla, ins: ins, p1: p1, p2: p2, data: data, expectedLength: ne, forceExtended: forceExtended)

@@ -114,6 +114,15 @@ enum PCSCBridge {
         }
     }
 
+    /// Every reader with its current state, without waiting.
+    static func currentSlots(_ context: Int) throws(PCSCError) -> [ReaderStateSlot] {
+        let names = try listReaders(context)
+        guard !names.isEmpty else { return [] }
+        var slots = names.map { ReaderStateSlot(reader: $0, currentState: 0) }
+        try getStatusChange(context, timeout: 0, slots: &slots)
+        return slots
+    }
+
     // MARK: Cards
 
     static func connect(_ context: Int, reader: String, share: UInt32, protocols: UInt32) throws(PCSCError)

@@ -57,11 +57,7 @@ public final class PCSCContext: @unchecked Sendable {
     }
 
     static func currentStates(_ context: Int) throws(PCSCError) -> [ReaderState] {
-        let names = try PCSCBridge.listReaders(context)
-        guard !names.isEmpty else { return [] }
-        var slots = names.map { ReaderStateSlot(reader: $0, currentState: 0) }
-        try PCSCBridge.getStatusChange(context, timeout: 0, slots: &slots)
-        return slots.map(ReaderState.init(slot:))
+        try PCSCBridge.currentSlots(context).map(ReaderState.init(slot:))
     }
 
     /// Runs `body` on the queue with an established context; when pcscd went away since the last call, the context

@@ -98,7 +98,7 @@ public struct ReaderEvents: AsyncSequence, Sendable {
                 }
                 backoff = 0.1
                 do {
-                    try watch(context, known: &known, reportSnapshot: true, first: &first)
+                    try watch(context, known: &known, first: &first)
                     continuation.finish()
                     return
                 } catch let error as PCSCError where error.isServiceLost {
@@ -117,18 +117,13 @@ public struct ReaderEvents: AsyncSequence, Sendable {
         }
 
         /// Watches until stopped (returns) or pcscd goes away (throws).
-        private func watch(_ context: Int, known: inout [String: ReaderState], reportSnapshot: Bool, first: inout Bool)
-            throws
-        {
-            var slots = try currentSlots(context)
+        private func watch(_ context: Int, known: inout [String: ReaderState], first: inout Bool) throws {
+            var slots = try PCSCBridge.currentSlots(context)
             let states = slots.map(ReaderState.init(slot:))
-            if first {
-                continuation.yield(.snapshot(states))
-                first = false
-            } else {
-                continuation.yield(.snapshot(states))
-                report(from: known, to: states)
-            }
+            continuation.yield(.snapshot(states))
+            // After a pcscd restart, what changed while it was away.
+            if !first { report(from: known, to: states) }
+            first = false
             known = Dictionary(states.map { ($0.reader, $0) }, uniquingKeysWith: { a, _ in a })
             var pnp = [ReaderStateSlot(reader: PCSCBridge.plugAndPlayReader, currentState: 0)]
             // Learn the PnP counter without waiting.
@@ -150,20 +145,12 @@ public struct ReaderEvents: AsyncSequence, Sendable {
                     || slots.contains { $0.eventState & (ReaderStateFlags.unknown.rawValue | ReaderStateFlags.unavailable.rawValue) != 0 }
                 if readersChanged {
                     // Re-list: two readers plugged at once can arrive as one PnP event.
-                    slots = try currentSlots(context)
+                    slots = try PCSCBridge.currentSlots(context)
                 }
                 let states = slots.map(ReaderState.init(slot:))
                 report(from: known, to: states)
                 known = Dictionary(states.map { ($0.reader, $0) }, uniquingKeysWith: { a, _ in a })
             }
-        }
-
-        private func currentSlots(_ context: Int) throws -> [ReaderStateSlot] {
-            let names = try PCSCBridge.listReaders(context)
-            guard !names.isEmpty else { return [] }
-            var slots = names.map { ReaderStateSlot(reader: $0, currentState: 0) }
-            try PCSCBridge.getStatusChange(context, timeout: 0, slots: &slots)
-            return slots
         }
 
         private func report(from old: [String: ReaderState], to new: [ReaderState]) {

@@ -39,7 +39,7 @@ struct APDUCommand: AsyncParsableCommand {
     func run() async throws {
         try await Reporter.run(json: output.json) {
             let commands = try apdus.map { try CommandAPDU(bytes: Hex.decode($0)) }
-            if let secret = commands.first(where: { [0x20, 0x21, 0x24, 0x2C].contains($0.ins) && !$0.data.isEmpty }) {
+            if let secret = commands.first(where: { $0.isPINCommand && !$0.data.isEmpty }) {
                 throw CommandFailure(
                     status: .usage, code: "usage",
                     message: "refusing INS \(Hex.encode([secret.ins])) with data: PINs never go on the command line")
