@@ -43,10 +43,32 @@ let package = Package(
         ),
 
         // MARK: Libraries
-        .target(name: "SmartCard", dependencies: ["CPCSC"], swiftSettings: swiftSettings),
-        .target(name: "MynaCard", dependencies: ["SmartCard"], swiftSettings: swiftSettings),
-        .target(name: "MynaVerify", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "MynaSimulator", dependencies: ["SmartCard", "COpenSSL"], swiftSettings: swiftSettings),
+        // The card's specification and the vocabulary every layer shares (AIDs, EF ids, PIN rules, hashes): no code
+        // that talks to anything.
+        .target(name: "MynaSpec", swiftSettings: swiftSettings),
+        .target(
+            name: "SmartCard",
+            dependencies: ["CPCSC", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MynaCard",
+            dependencies: ["SmartCard", "MynaSpec", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // OpenSSL handle types, the error drain and DER parsing shared by MynaVerify and MynaSimulator (`package`
+        // access only: no C type reaches a public API).
+        .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(
+            name: "MynaVerify",
+            dependencies: ["COpenSSL", "OpenSSLSupport", "MynaSpec"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MynaSimulator",
+            dependencies: ["SmartCard", "MynaSpec", "COpenSSL", "OpenSSLSupport"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: The CLI
         .executableTarget(
@@ -64,26 +86,27 @@ let package = Package(
         .executableTarget(name: "CBaselineOpenSSL", dependencies: ["COpenSSL"]),
 
         // MARK: Tests
-        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard"], swiftSettings: swiftSettings),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaSimulatorTests",
-            dependencies: ["MynaSimulator", "SmartCard"],
+            dependencies: ["MynaSimulator", "SmartCard", "MynaSpec", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MynaCardTests",
-            dependencies: ["MynaCard", "MynaSimulator", "SmartCard"],
+            dependencies: ["MynaCard", "MynaSimulator", "SmartCard", "TestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify"], swiftSettings: swiftSettings),
+        .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport"],
+            dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MynakitTests",
-            dependencies: ["mynakit", "SmartCard", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["mynakit", "SmartCard", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -101,19 +101,17 @@ public struct JPKIApplication {
     /// COMPUTE DIGITAL SIGNATURE (`80 2A 00 80`) over the DigestInfo; the card adds PKCS#1 v1.5 padding.
     ///
     /// - Returns: the 256-byte RSA-2048 signature.
-    public func sign(digest: [UInt8], algorithm: DigestAlgorithm, key: Key, pin: PIN, allowLastTry: Bool = false)
+    public func sign(digest: [UInt8], algorithm: HashAlgorithm, key: Key, pin: PIN, allowLastTry: Bool = false)
         throws -> [UInt8]
     {
         guard pin.kind == key.pinKind else {
             pin.wipe()
             throw MynaCardError(.invalidArgument, "the \(key.rawValue) key needs the \(key.pinKind.displayName)")
         }
-        let digestInfo: [UInt8]
-        do {
-            digestInfo = try algorithm.digestInfo(for: digest)
-        } catch {
+        guard let digestInfo = algorithm.digestInfo(for: digest) else {
             pin.wipe()
-            throw error
+            throw MynaCardError(
+                .invalidArgument, "a \(algorithm.rawValue) digest is \(algorithm.digestLength) bytes, got \(digest.count)")
         }
         try verify(pin, allowLastTry: allowLastTry)
         try card.selectEF(key.keyFileID, name: "\(key.rawValue) private key")

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 public import SmartCard
+@_exported public import MynaSpec
 
 /// A failure of a My Number card flow, with the reason in words.
 ///

@@ -13,3 +13,5 @@
 // Entry points: `Certificate`, `TrustStore`, `RevocationList`, `CertificateVerifier` (with `VerificationResult`,
 // `VerificationFailure`, `VerifiedCertificate`), `SignatureVerifier`, `JPKIIdentity`, `ChallengeResponse`,
 // `MynaVerifyError`. Every OpenSSL call is in OpenSSL.swift.
+
+@_exported public import MynaSpec

@@ -4,23 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-/// A hash function for RSASSA-PKCS1-v1_5 signatures.
-public enum HashAlgorithm: String, Sendable, Hashable, CaseIterable, Codable {
-    case sha1
-    case sha256
-    case sha384
-    case sha512
-
-    /// The digest length in bytes.
-    public var digestByteCount: Int {
-        switch self {
-        case .sha1: return 20
-        case .sha256: return 32
-        case .sha384: return 48
-        case .sha512: return 64
-        }
-    }
-
+extension HashAlgorithm {
     /// The digest of `data`.
     ///
     /// - Throws: ``MynaVerifyError`` with ``MynaVerifyError/Code/openSSLFailure`` if OpenSSL cannot hash.
@@ -73,10 +57,10 @@ public enum SignatureVerifier {
         hash: HashAlgorithm,
         publicKey: PublicKey
     ) throws -> Bool {
-        guard digest.count == hash.digestByteCount else {
+        guard digest.count == hash.digestLength else {
             throw MynaVerifyError(
                 code: .invalidDigestLength,
-                reason: "a \(hash) digest has \(hash.digestByteCount) bytes, not \(digest.count)"
+                reason: "a \(hash) digest has \(hash.digestLength) bytes, not \(digest.count)"
             )
         }
         guard OpenSSL.keyIsRSA(publicKey.handle) else {

@@ -32,7 +32,7 @@ struct BenchVerify: AsyncParsableCommand {
     var signature: String
 
     @Option(help: "The hash the signature was made with.")
-    var hash: HashArgument = .sha256
+    var hash: HashAlgorithm = .sha256
 
     @Option(help: "The certificate kind, for the profile checks.")
     var kind: CertificateKindArgument = .auth
@@ -52,8 +52,7 @@ struct BenchVerify: AsyncParsableCommand {
             let data = try readFile(input)
             let signatureBytes = try readFile(signature)
             let verifier = CertificateVerifier(trustStore: store, profile: kind.profile)
-            let hash = hash.algorithm
-
+            
             // One checked run first, so a benchmark of failing verifications is never mistaken for a fast one.
             let first = verifier.verify(leaf: certificate)
             guard first.isValid else {

@@ -10,18 +10,6 @@ import MynaCard
 import MynaVerify
 import SmartCard
 
-extension HashArgument {
-    /// The same hash as the card's DigestInfo algorithm.
-    var digestAlgorithm: DigestAlgorithm {
-        switch self {
-        case .sha1: .sha1
-        case .sha256: .sha256
-        case .sha384: .sha384
-        case .sha512: .sha512
-        }
-    }
-}
-
 /// `--key` choices.
 enum KeyArgument: String, ExpressibleByArgument, CaseIterable {
     case auth, sign
@@ -49,7 +37,7 @@ struct Sign: AsyncParsableCommand {
     var challenge: String?
 
     @Option(help: "sha1, sha256, sha384 or sha512.")
-    var hash: HashArgument = .sha256
+    var hash: HashAlgorithm = .sha256
 
     @Option(help: "Write the 256-byte signature to this file.")
     var out: String?
@@ -65,10 +53,10 @@ struct Sign: AsyncParsableCommand {
     func run() async throws {
         try await Reporter.run(json: output.json) {
             let data = try input.map(readFile) ?? Hex.decode(challenge ?? "")
-            let digest = try hash.algorithm.digest(data)
+            let digest = try hash.digest(data)
             let secret = try pin.readPIN(key.key.pinKind)
             let key = self.key.key
-            let algorithm = hash.digestAlgorithm
+            let algorithm = hash
             let allowLastTry = pin.allowLastTry
             let outcome = try await CardSession.run(card) { card in
                 try card.jpki.sign(digest: digest, algorithm: algorithm, key: key, pin: secret, allowLastTry: allowLastTry)

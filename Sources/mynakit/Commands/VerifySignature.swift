@@ -4,26 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import MynaVerify
 
-/// `--hash` values, mapped to MynaVerify's hash algorithms.
-enum HashArgument: String, ExpressibleByArgument, CaseIterable {
-    case sha1
-    case sha256
-    case sha384
-    case sha512
-
-    var algorithm: HashAlgorithm {
-        switch self {
-        case .sha1: return .sha1
-        case .sha256: return .sha256
-        case .sha384: return .sha384
-        case .sha512: return .sha512
-        }
-    }
-}
+/// `--hash` takes the shared hash vocabulary directly (sha1, sha256, sha384, sha512).
+extension HashAlgorithm: ExpressibleByArgument {}
 
 /// `mynakit verify-signature --cert FILE --in FILE --signature FILE [--hash …] [--json]`
 struct VerifySignature: AsyncParsableCommand {
@@ -46,7 +32,7 @@ struct VerifySignature: AsyncParsableCommand {
     var signature: String
 
     @Option(help: "The hash the signer used: sha1, sha256, sha384 or sha512.")
-    var hash: HashArgument = .sha256
+    var hash: HashAlgorithm = .sha256
 
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
@@ -64,7 +50,7 @@ struct VerifySignature: AsyncParsableCommand {
             let valid = try SignatureVerifier.isValidSignature(
                 try readFile(signature),
                 for: try readFile(input),
-                hash: hash.algorithm,
+                hash: hash,
                 publicKeyOf: certificate
             )
             let report = Report(

@@ -4,10 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-/// The hash algorithms a JPKI signature can be made over, with their DER DigestInfo prefixes (RFC 8017 section 9.2).
+/// The hash algorithms of JPKI signatures: the one vocabulary the card side (`MynaCard` builds the DigestInfo the
+/// card signs), the verifier (`MynaVerify` hashes and checks) and the CLI (`--hash`) share.
 ///
-/// The card is hash-agnostic: it pads and signs whatever DigestInfo it gets. The caller hashes the data.
-public enum DigestAlgorithm: String, Hashable, Sendable, CaseIterable {
+/// The card is hash-agnostic: it pads and signs whatever DigestInfo it gets (RFC 8017 section 9.2). The caller hashes.
+public enum HashAlgorithm: String, Hashable, Sendable, CaseIterable, Codable {
     case sha1
     case sha256
     case sha384
@@ -40,14 +41,8 @@ public enum DigestAlgorithm: String, Hashable, Sendable, CaseIterable {
         }
     }
 
-    /// The DigestInfo for `digest`.
-    ///
-    /// - Throws: ``MynaCardError`` `.invalidArgument` when the digest has the wrong length for the algorithm.
-    public func digestInfo(for digest: [UInt8]) throws -> [UInt8] {
-        guard digest.count == digestLength else {
-            throw MynaCardError(
-                .invalidArgument, "a \(rawValue) digest is \(digestLength) bytes, got \(digest.count)")
-        }
-        return digestInfoPrefix + digest
+    /// The DigestInfo for `digest`, or `nil` when `digest` is not ``digestLength`` bytes long.
+    public func digestInfo(for digest: [UInt8]) -> [UInt8]? {
+        digest.count == digestLength ? digestInfoPrefix + digest : nil
     }
 }
