@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "mynakit",
             dependencies: [
-                "SmartCard", "MynaCard", "MynaVerify", "MynaSimulator",
+                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -93,38 +93,12 @@ public struct CardInfoApplication {
         let sexCode = try text(0xDF25, "sex")
         return BasicAttributes(
             name: try text(0xDF22, "name"), address: try text(0xDF23, "address"), birthDate: birth,
-            sex: BasicAttributes.Sex(code: sexCode))
+            sex: Sex(code: sexCode))
     }
 }
 
 /// The four basic attributes (基本4情報) as the card-info applet holds them.
 public struct BasicAttributes: Hashable, Sendable, Codable {
-    /// ISO 5218 sex codes.
-    public enum Sex: Hashable, Sendable, Codable {
-        case male
-        case female
-        case notApplicable
-        case other(String)
-
-        init(code: String) {
-            switch code {
-            case "1": self = .male
-            case "2": self = .female
-            case "9": self = .notApplicable
-            default: self = .other(code)
-            }
-        }
-
-        public var code: String {
-            switch self {
-            case .male: "1"
-            case .female: "2"
-            case .notApplicable: "9"
-            case .other(let code): code
-            }
-        }
-    }
-
     public var name: String
     public var address: String
     /// `YYYYMMDD`.

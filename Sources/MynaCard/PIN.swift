@@ -8,28 +8,6 @@
 import Glibc
 #endif
 
-/// The PINs of the My Number card.
-public enum PINKind: String, Hashable, Sendable, CaseIterable {
-    /// 利用者証明用電子証明書 PIN: 4 digits, 3 tries (JPKI EF 0018).
-    case authentication = "auth"
-    /// 署名用電子証明書 password: 6-16 of A-Z and 0-9, 5 tries (JPKI EF 001B).
-    case signing = "sign"
-    /// 券面事項入力補助用 PIN: 4 digits, 3 tries (card-info EF 0011).
-    case cardInfo = "card-info"
-
-    /// The number of tries a fresh card has.
-    public var maximumTries: Int { self == .signing ? 5 : 3 }
-
-    /// What the PIN is called on screen.
-    public var displayName: String {
-        switch self {
-        case .authentication: "authentication PIN (4 digits)"
-        case .signing: "signing password (6-16 letters A-Z and digits)"
-        case .cardInfo: "card-info PIN (4 digits)"
-        }
-    }
-}
-
 /// A PIN held in memory only as long as needed.
 ///
 /// The format is checked on creation (4 digits; the signing password 6-16 of A-Z and 0-9, lower case upper-cased),

@@ -4,24 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+public import MynaSpec
+
 /// The cardholder of a virtual card: the four basic attributes (基本4情報).
 ///
 /// They appear twice, as on a real card: in the card-info input support applet (EF 0002) and in the signing
 /// certificate's subjectAltName otherNames.
 public struct Identity: Hashable, Sendable {
-    /// Sex, as an ISO 5218 code.
-    public enum Sex: String, Hashable, Sendable, CaseIterable {
-        /// `1`
-        case male = "1"
-        /// `2`
-        case female = "2"
-        /// `9`
-        case notApplicable = "9"
-
-        /// The ISO 5218 code as one ASCII character.
-        public var code: String { rawValue }
-    }
-
     /// Full name (UTF-8), for example `山田 花子`.
     public var name: String
     /// The name in substitute characters (代替文字) for the signing certificate's otherName 1.2.392.200149.8.5.5.2.
@@ -32,7 +21,7 @@ public struct Identity: Hashable, Sendable {
     public var addressSubstitute: String
     /// Birth date as `YYYYMMDD`.
     public var birthDate: String
-    /// Sex.
+    /// Sex (ISO 5218: male, female or not applicable).
     public var sex: Sex
 
     /// Creates an identity. The substitute forms default to the name and address themselves.
@@ -75,6 +64,9 @@ public struct Identity: Hashable, Sendable {
         let day = number[6] * 10 + number[7]
         guard (1...12).contains(month), (1...31).contains(day) else {
             throw SimulatorError(.invalidConfiguration, "the birth date must be YYYYMMDD, got \(birthDate)")
+        }
+        if case .other(let code) = sex {
+            throw SimulatorError(.invalidConfiguration, "the sex must be an ISO 5218 code 1, 2 or 9, got \(code)")
         }
     }
 }

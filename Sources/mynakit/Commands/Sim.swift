@@ -7,6 +7,7 @@
 import ArgumentParser
 import Foundation
 import MynaSimulator
+import MynaSpec
 
 /// `mynakit sim`: serves a virtual My Number card to pcscd's vpcd driver.
 struct Sim: AsyncParsableCommand {
@@ -117,7 +118,8 @@ struct Sim: AsyncParsableCommand {
 
     func run() async throws {
         try await Reporter.run(json: false) {
-            guard let sexCode = Identity.Sex(rawValue: sex) else {
+            let sexCode = Sex(code: sex)
+            if case .other = sexCode {
                 throw CommandFailure(status: .usage, code: "usage", message: "--sex must be 1, 2 or 9")
             }
             guard let padding = UInt8(padByte, radix: 16) else {
