@@ -37,9 +37,30 @@ enum PCSCBridge {
     static let headerVersion: String = PCSCLITE_VERSION_NUMBER
 
     static func check(_ rv: Int) throws(PCSCError) {
-        let code = UInt32(truncatingIfNeeded: rv)
-        if code != 0 { throw PCSCError(rawValue: code) }
+        let error = PCSCError(returnCode: rv)
+        if error.rawValue != UInt32(SCARD_S_SUCCESS) { throw error }
     }
+
+    // MARK: Return codes
+
+    /// The `SCARD_*` macro name of `code` as pcsclite.h spells it, or `nil` for a code the header does not define.
+    static func returnCodeName(_ code: UInt32) -> String? {
+        CPCSC_ReturnCodeName(Int(code)).map { String(cString: $0) }
+    }
+
+    /// pcsc-lite's own sentence for `code` (`pcsc_stringify_error`), or `nil` when pcsc-lite has none.
+    ///
+    /// pcsc-lite answers every code it does not describe with "Unknown error: 0x…"; that answer says nothing the
+    /// code's name and value do not, so it is dropped. The text lives in a thread-local buffer in current pcsc-lite
+    /// and is copied at once.
+    static func returnCodeText(_ code: UInt32) -> String? {
+        guard let text = pcsc_stringify_error(Int(code)).map({ String(cString: $0) }) else { return nil }
+        return text.hasPrefix(unknownCodePrefix) ? nil : text
+    }
+
+    /// How `pcsc_stringify_error` begins its answer for a code it does not know (pcsc-lite `src/error.c`). Not to be
+    /// confused with its text for `SCARD_F_UNKNOWN_ERROR`, "Unknown error." without a colon.
+    static let unknownCodePrefix = "Unknown error: "
 
     // MARK: Contexts
 
