@@ -8,8 +8,9 @@ internal import CPCSC
 internal import Glibc
 
 // The one file of SmartCard that calls libpcsclite. Every pointer handed to C lives inside a `withUnsafe…` scope
-// here; the rest of the module sees Swift values only. On Linux `LONG`/`DWORD` are 64-bit (`Int`/`UInt`); return
-// codes are compared as their low 32 bits.
+// here; the rest of the module sees Swift values only. Raw `SCARDCONTEXT` and `SCARDHANDLE` values go in and out as
+// `Int`, and only `ContextHandle` and `CardHandle`, which own them, pass them in. On Linux `LONG`/`DWORD` are 64-bit
+// (`Int`/`UInt`); return codes are compared as their low 32 bits.
 
 /// One entry of an `SCardGetStatusChange` call.
 struct ReaderStateSlot {
@@ -37,9 +38,30 @@ enum PCSCBridge {
     static let headerVersion: String = PCSCLITE_VERSION_NUMBER
 
     static func check(_ rv: Int) throws(PCSCError) {
-        let code = UInt32(truncatingIfNeeded: rv)
-        if code != 0 { throw PCSCError(rawValue: code) }
+        let error = PCSCError(returnCode: rv)
+        if error.rawValue != UInt32(SCARD_S_SUCCESS) { throw error }
     }
+
+    // MARK: Return codes
+
+    /// The `SCARD_*` macro name of `code` as pcsclite.h spells it, or `nil` for a code the header does not define.
+    static func returnCodeName(_ code: UInt32) -> String? {
+        CPCSC_ReturnCodeName(Int(code)).map { String(cString: $0) }
+    }
+
+    /// pcsc-lite's own sentence for `code` (`pcsc_stringify_error`), or `nil` when pcsc-lite has none.
+    ///
+    /// pcsc-lite answers every code it does not describe with "Unknown error: 0x…"; that answer says nothing the
+    /// code's name and value do not, so it is dropped. The text lives in a thread-local buffer in current pcsc-lite
+    /// and is copied at once.
+    static func returnCodeText(_ code: UInt32) -> String? {
+        guard let text = pcsc_stringify_error(Int(code)).map({ String(cString: $0) }) else { return nil }
+        return text.hasPrefix(unknownCodePrefix) ? nil : text
+    }
+
+    /// How `pcsc_stringify_error` begins its answer for a code it does not know (pcsc-lite `src/error.c`). Not to be
+    /// confused with its text for `SCARD_F_UNKNOWN_ERROR`, "Unknown error." without a colon.
+    static let unknownCodePrefix = "Unknown error: "
 
     // MARK: Contexts
 
@@ -158,7 +180,8 @@ enum PCSCBridge {
     static func transmit(_ handle: Int, activeProtocol: UInt32, command: [UInt8], buffer: inout [UInt8])
         throws(PCSCError) -> [UInt8]
     {
-        let pci = activeProtocol == protocolT0 ? CPCSC_PCI_T0() : activeProtocol == protocolRaw ? CPCSC_PCI_RAW() : CPCSC_PCI_T1()
+        let pci = activeProtocol == protocolT0
+            ? CPCSC_PCI_T0() : activeProtocol == protocolRaw ? CPCSC_PCI_RAW() : CPCSC_PCI_T1()
         var received = DWORD(buffer.count)
         let rv = command.withUnsafeBufferPointer { send in
             buffer.withUnsafeMutableBufferPointer { receive in
@@ -169,24 +192,39 @@ enum PCSCBridge {
         return Array(buffer.prefix(Int(received)))
     }
 
-    static func status(_ handle: Int) throws(PCSCError) -> (reader: String, state: UInt32, activeProtocol: UInt32, atr: [UInt8]) {
+    static func status(_ handle: Int) throws(PCSCError)
+        -> (reader: String, state: UInt32, activeProtocol: UInt32, atr: [UInt8])
+    {
         var nameLength: DWORD = 0
         var state: DWORD = 0
         var proto: DWORD = 0
         var atr = [UInt8](repeating: 0, count: Int(MAX_ATR_SIZE))
         var atrLength = DWORD(atr.count)
-        try check(SCardStatus(handle, nil, &nameLength, &state, &proto, &atr, &atrLength))
+        // First the length of the reader name, then the name.
+        try check(atr.withUnsafeMutableBufferPointer { atrBuffer in
+            SCardStatus(handle, nil, &nameLength, &state, &proto, atrBuffer.baseAddress, &atrLength)
+        })
         var name = [CChar](repeating: 0, count: Int(nameLength) + 1)
-        try check(SCardStatus(handle, &name, &nameLength, &state, &proto, &atr, &atrLength))
+        try check(name.withUnsafeMutableBufferPointer { nameBuffer in
+            atr.withUnsafeMutableBufferPointer { atrBuffer in
+                SCardStatus(
+                    handle, nameBuffer.baseAddress, &nameLength, &state, &proto, atrBuffer.baseAddress, &atrLength)
+            }
+        })
         let reader = splitMultiString(name[...]).first ?? ""
-        return (reader, UInt32(truncatingIfNeeded: state), UInt32(truncatingIfNeeded: proto), Array(atr.prefix(Int(atrLength))))
+        return (
+            reader, UInt32(truncatingIfNeeded: state), UInt32(truncatingIfNeeded: proto),
+            Array(atr.prefix(Int(atrLength)))
+        )
     }
 
     static func attribute(_ handle: Int, id: UInt32) throws(PCSCError) -> [UInt8] {
         var length: DWORD = 0
         try check(SCardGetAttrib(handle, DWORD(id), nil, &length))
         var value = [UInt8](repeating: 0, count: Int(length))
-        try check(SCardGetAttrib(handle, DWORD(id), &value, &length))
+        try check(value.withUnsafeMutableBufferPointer { buffer in
+            SCardGetAttrib(handle, DWORD(id), buffer.baseAddress, &length)
+        })
         return Array(value.prefix(Int(length)))
     }
 
@@ -214,9 +252,4 @@ enum PCSCBridge {
     static var ioctlGetFeatureRequest: UInt32 { UInt32(truncatingIfNeeded: CPCSC_IOCTL_GET_FEATURE_REQUEST()) }
     static let featureGetTLVProperties = UInt8(FEATURE_GET_TLV_PROPERTIES)
     static let propertyMaxAPDUDataSize = UInt8(PCSCv2_PART10_PROPERTY_dwMaxAPDUDataSize)
-}
-
-/// Sleeps the calling (non-cooperative) thread.
-func usleepSafe(_ microseconds: UInt32) {
-    _ = usleep(microseconds)
 }

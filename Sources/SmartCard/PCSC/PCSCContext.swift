@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import Dispatch
+public import Logging
 
 /// A PC/SC resource-manager context: lists readers and reports their state.
 ///
@@ -17,12 +18,15 @@ import Dispatch
 public final class PCSCContext: @unchecked Sendable {
     // @unchecked: `context` is only read and written on `queue`.
     private let queue = DispatchQueue(label: "mynakit.pcsc.context")
-    private var context: Int?
+    private var context: ContextHandle?
+    private let logger: Logger
 
-    public init() {}
-
-    deinit {
-        if let context { PCSCBridge.releaseContext(context) }
+    /// Creates a context; it is established on first use.
+    ///
+    /// - Parameter logger: where the context logs that it was established or rebuilt after pcscd went away (`debug`
+    ///   and `trace`). `nil` logs nothing.
+    public init(logger: Logger? = nil) {
+        self.logger = PCSCLogging.logger(logger)
     }
 
     /// The names of the connected readers; an empty list when there is none.
@@ -30,12 +34,12 @@ public final class PCSCContext: @unchecked Sendable {
     /// - Throws: ``PCSCError`` when pcscd is unreachable (``PCSCError/noService``) or denies access
     ///   (``PCSCError/securityViolation``).
     public func readers() async throws -> [String] {
-        try await perform { context in try PCSCBridge.listReaders(context) }
+        try await perform { context in try context.listReaders() }
     }
 
     /// Every reader with its current state and ATR.
     public func readerStates() async throws -> [ReaderState] {
-        try await perform { context in try Self.currentStates(context) }
+        try await perform { context in try context.currentSlots().map(ReaderState.init(slot:)) }
     }
 
     /// The state of one reader.
@@ -44,7 +48,7 @@ public final class PCSCContext: @unchecked Sendable {
     public func state(of reader: String) async throws -> ReaderState {
         try await perform { context in
             var slots = [ReaderStateSlot(reader: reader, currentState: 0)]
-            try PCSCBridge.getStatusChange(context, timeout: 0, slots: &slots)
+            try context.getStatusChange(timeout: 0, slots: &slots)
             let state = ReaderState(slot: slots[0])
             if state.flags.contains(.unknown) { throw PCSCError.unknownReader }
             return state
@@ -56,35 +60,31 @@ public final class PCSCContext: @unchecked Sendable {
         try await perform { _ in () }
     }
 
-    static func currentStates(_ context: Int) throws(PCSCError) -> [ReaderState] {
-        try PCSCBridge.currentSlots(context).map(ReaderState.init(slot:))
-    }
-
     /// Runs `body` on the queue with an established context; when pcscd went away since the last call, the context
     /// is rebuilt and `body` runs once more.
-    private func perform<T: Sendable>(_ body: @escaping @Sendable (Int) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Result { try self.performOnQueue(body) })
-            }
-        }
+    private func perform<T: Sendable>(_ body: @escaping @Sendable (ContextHandle) throws -> T) async throws -> T {
+        try await queue.runSuspending { try self.performOnQueue(body) }
     }
 
-    private func performOnQueue<T>(_ body: (Int) throws -> T) throws -> T {
-        let current: Int
+    private func performOnQueue<T>(_ body: (ContextHandle) throws -> T) throws -> T {
+        let current: ContextHandle
         if let context {
             current = context
         } else {
-            current = try PCSCBridge.establishContext()
+            current = try ContextHandle()
             context = current
+            logger.trace("PC/SC context established")
         }
         do {
             return try body(current)
         } catch let error as PCSCError where error.isServiceLost {
-            PCSCBridge.releaseContext(current)
+            logger.debug(
+                "pcscd went away; rebuilding the PC/SC context", metadata: [PCSCLogging.errorKey: "\(error.name)"])
+            current.release()
             context = nil
-            let fresh = try PCSCBridge.establishContext()
+            let fresh = try ContextHandle()
             context = fresh
+            logger.debug("PC/SC context rebuilt")
             return try body(fresh)
         }
     }

@@ -4,10 +4,16 @@
 //
 //===----------------------------------------------------------------------===//
 
+internal import CPCSC
+
 /// A PC/SC return code (`SCARD_E_*`, `SCARD_F_*`, `SCARD_W_*`, `SCARD_P_*`), with a readable description.
 ///
 /// pcsc-lite returns `LONG` codes, which are 64-bit on Linux; they are kept here as their low 32 bits. Every code
-/// pcsc-lite defines has a named constant; unknown codes still round-trip through ``rawValue``.
+/// pcsc-lite defines has a named constant, whose value comes from the pcsc-lite headers; unknown codes still
+/// round-trip through ``rawValue``.
+///
+/// ``name`` is the macro's name in `pcsclite.h`, ``explanation`` pcsc-lite's own text (`pcsc_stringify_error`) or, for
+/// the errors a technician can fix (polkit, pcscd not running, ...), what to do about them.
 ///
 /// pcsc-lite gives `SCARD_E_UNEXPECTED` and `SCARD_E_UNSUPPORTED_FEATURE` the same value (`0x8010001F`); that value
 /// is ``unexpected``, and ``unsupportedFeature`` carries the Windows value `0x80100022`.
@@ -16,126 +22,134 @@ public struct PCSCError: Error, RawRepresentable, Hashable, Sendable {
 
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    /// `SCARD_F_INTERNAL_ERROR`: An internal consistency check failed.
-    public static let internalError = PCSCError(rawValue: 0x80100001)
-    /// `SCARD_E_CANCELLED`: The action was cancelled by an SCardCancel request.
-    public static let cancelled = PCSCError(rawValue: 0x80100002)
-    /// `SCARD_E_INVALID_HANDLE`: The supplied handle was invalid.
-    public static let invalidHandle = PCSCError(rawValue: 0x80100003)
-    /// `SCARD_E_INVALID_PARAMETER`: One or more of the supplied parameters could not be properly interpreted.
-    public static let invalidParameter = PCSCError(rawValue: 0x80100004)
-    /// `SCARD_E_INVALID_TARGET`: Registry startup information is missing or invalid.
-    public static let invalidTarget = PCSCError(rawValue: 0x80100005)
-    /// `SCARD_E_NO_MEMORY`: Not enough memory available to complete this command.
-    public static let noMemory = PCSCError(rawValue: 0x80100006)
-    /// `SCARD_F_WAITED_TOO_LONG`: An internal consistency timer has expired.
-    public static let waitedTooLong = PCSCError(rawValue: 0x80100007)
-    /// `SCARD_E_INSUFFICIENT_BUFFER`: The data buffer to receive returned data is too small for the returned data.
-    public static let insufficientBuffer = PCSCError(rawValue: 0x80100008)
-    /// `SCARD_E_UNKNOWN_READER`: The specified reader name is not recognized.
-    public static let unknownReader = PCSCError(rawValue: 0x80100009)
-    /// `SCARD_E_TIMEOUT`: The user-specified timeout value has expired.
-    public static let timeout = PCSCError(rawValue: 0x8010000A)
-    /// `SCARD_E_SHARING_VIOLATION`: The smart card cannot be accessed because of other connections outstanding.
-    public static let sharingViolation = PCSCError(rawValue: 0x8010000B)
-    /// `SCARD_E_NO_SMARTCARD`: The operation requires a Smart Card, but no Smart Card is currently in the device.
-    public static let noSmartcard = PCSCError(rawValue: 0x8010000C)
-    /// `SCARD_E_UNKNOWN_CARD`: The specified smart card name is not recognized.
-    public static let unknownCard = PCSCError(rawValue: 0x8010000D)
-    /// `SCARD_E_CANT_DISPOSE`: The system could not dispose of the media in the requested manner.
-    public static let cantDispose = PCSCError(rawValue: 0x8010000E)
-    /// `SCARD_E_PROTO_MISMATCH`: The requested protocols are incompatible with the protocol currently in use with the smart card.
-    public static let protoMismatch = PCSCError(rawValue: 0x8010000F)
-    /// `SCARD_E_NOT_READY`: The reader or smart card is not ready to accept commands.
-    public static let notReady = PCSCError(rawValue: 0x80100010)
-    /// `SCARD_E_INVALID_VALUE`: One or more of the supplied parameters values could not be properly interpreted.
-    public static let invalidValue = PCSCError(rawValue: 0x80100011)
-    /// `SCARD_E_SYSTEM_CANCELLED`: The action was cancelled by the system, presumably to log off or shut down.
-    public static let systemCancelled = PCSCError(rawValue: 0x80100012)
-    /// `SCARD_F_COMM_ERROR`: An internal communications error has been detected.
-    public static let commError = PCSCError(rawValue: 0x80100013)
-    /// `SCARD_F_UNKNOWN_ERROR`: An internal error has been detected, but the source is unknown.
-    public static let unknownError = PCSCError(rawValue: 0x80100014)
-    /// `SCARD_E_INVALID_ATR`: An ATR obtained from the registry is not a valid ATR string.
-    public static let invalidAtr = PCSCError(rawValue: 0x80100015)
-    /// `SCARD_E_NOT_TRANSACTED`: An attempt was made to end a non-existent transaction.
-    public static let notTransacted = PCSCError(rawValue: 0x80100016)
-    /// `SCARD_E_READER_UNAVAILABLE`: The specified reader is not currently available for use.
-    public static let readerUnavailable = PCSCError(rawValue: 0x80100017)
-    /// `SCARD_P_SHUTDOWN`: The operation has been aborted to allow the server application to exit.
-    public static let shutdown = PCSCError(rawValue: 0x80100018)
-    /// `SCARD_E_PCI_TOO_SMALL`: The PCI Receive buffer was too small.
-    public static let pciTooSmall = PCSCError(rawValue: 0x80100019)
-    /// `SCARD_E_READER_UNSUPPORTED`: The reader driver does not meet minimal requirements for support.
-    public static let readerUnsupported = PCSCError(rawValue: 0x8010001A)
-    /// `SCARD_E_DUPLICATE_READER`: The reader driver did not produce a unique reader name.
-    public static let duplicateReader = PCSCError(rawValue: 0x8010001B)
-    /// `SCARD_E_CARD_UNSUPPORTED`: The smart card does not meet minimal requirements for support.
-    public static let cardUnsupported = PCSCError(rawValue: 0x8010001C)
-    /// `SCARD_E_NO_SERVICE`: The Smart card resource manager is not running.
-    public static let noService = PCSCError(rawValue: 0x8010001D)
-    /// `SCARD_E_SERVICE_STOPPED`: The Smart card resource manager has shut down.
-    public static let serviceStopped = PCSCError(rawValue: 0x8010001E)
-    /// `SCARD_E_UNEXPECTED`: An unexpected card error has occurred.
-    public static let unexpected = PCSCError(rawValue: 0x8010001F)
-    /// `SCARD_E_ICC_INSTALLATION`: No primary provider can be found for the smart card.
-    public static let iccInstallation = PCSCError(rawValue: 0x80100020)
-    /// `SCARD_E_ICC_CREATEORDER`: The requested order of object creation is not supported.
-    public static let iccCreateOrder = PCSCError(rawValue: 0x80100021)
-    /// `SCARD_E_DIR_NOT_FOUND`: The identified directory does not exist in the smart card.
-    public static let dirNotFound = PCSCError(rawValue: 0x80100023)
-    /// `SCARD_E_FILE_NOT_FOUND`: The identified file does not exist in the smart card.
-    public static let fileNotFound = PCSCError(rawValue: 0x80100024)
-    /// `SCARD_E_NO_DIR`: The supplied path does not represent a smart card directory.
-    public static let noDir = PCSCError(rawValue: 0x80100025)
-    /// `SCARD_E_NO_FILE`: The supplied path does not represent a smart card file.
-    public static let noFile = PCSCError(rawValue: 0x80100026)
-    /// `SCARD_E_NO_ACCESS`: Access is denied to this file.
-    public static let noAccess = PCSCError(rawValue: 0x80100027)
-    /// `SCARD_E_WRITE_TOO_MANY`: The smart card does not have enough memory to store the information.
-    public static let writeTooMany = PCSCError(rawValue: 0x80100028)
-    /// `SCARD_E_BAD_SEEK`: There was an error trying to set the smart card file object pointer.
-    public static let badSeek = PCSCError(rawValue: 0x80100029)
-    /// `SCARD_E_INVALID_CHV`: The supplied PIN is incorrect.
-    public static let invalidCHV = PCSCError(rawValue: 0x8010002A)
-    /// `SCARD_E_UNKNOWN_RES_MNG`: An unrecognized error code was returned from a layered component.
-    public static let unknownResourceManager = PCSCError(rawValue: 0x8010002B)
-    /// `SCARD_E_NO_SUCH_CERTIFICATE`: The requested certificate does not exist.
-    public static let noSuchCertificate = PCSCError(rawValue: 0x8010002C)
-    /// `SCARD_E_CERTIFICATE_UNAVAILABLE`: The requested certificate could not be obtained.
-    public static let certificateUnavailable = PCSCError(rawValue: 0x8010002D)
-    /// `SCARD_E_NO_READERS_AVAILABLE`: Cannot find a smart card reader.
-    public static let noReadersAvailable = PCSCError(rawValue: 0x8010002E)
-    /// `SCARD_E_COMM_DATA_LOST`: A communications error with the smart card has been detected. Retry the operation.
-    public static let commDataLost = PCSCError(rawValue: 0x8010002F)
-    /// `SCARD_E_NO_KEY_CONTAINER`: The requested key container does not exist on the smart card.
-    public static let noKeyContainer = PCSCError(rawValue: 0x80100030)
-    /// `SCARD_E_SERVER_TOO_BUSY`: The Smart Card Resource Manager is too busy to complete this operation.
-    public static let serverTooBusy = PCSCError(rawValue: 0x80100031)
-    /// `SCARD_W_UNSUPPORTED_CARD`: The reader cannot communicate with the card, due to ATR string configuration conflicts.
-    public static let unsupportedCard = PCSCError(rawValue: 0x80100065)
-    /// `SCARD_W_UNRESPONSIVE_CARD`: The smart card is not responding to a reset.
-    public static let unresponsiveCard = PCSCError(rawValue: 0x80100066)
-    /// `SCARD_W_UNPOWERED_CARD`: Power has been removed from the smart card, so that further communication is not possible.
-    public static let unpoweredCard = PCSCError(rawValue: 0x80100067)
-    /// `SCARD_W_RESET_CARD`: The smart card has been reset, so any shared state information is invalid.
-    public static let resetCard = PCSCError(rawValue: 0x80100068)
-    /// `SCARD_W_REMOVED_CARD`: The smart card has been removed, so further communication is not possible.
-    public static let removedCard = PCSCError(rawValue: 0x80100069)
-    /// `SCARD_W_SECURITY_VIOLATION`: Access was denied because of a security violation.
-    public static let securityViolation = PCSCError(rawValue: 0x8010006A)
-    /// `SCARD_W_WRONG_CHV`: The card cannot be accessed because the wrong PIN was presented.
-    public static let wrongCHV = PCSCError(rawValue: 0x8010006B)
-    /// `SCARD_W_CHV_BLOCKED`: The card cannot be accessed because the maximum number of PIN entry attempts has been reached.
-    public static let chvBlocked = PCSCError(rawValue: 0x8010006C)
-    /// `SCARD_W_EOF`: The end of the smart card file has been reached.
-    public static let endOfFile = PCSCError(rawValue: 0x8010006D)
-    /// `SCARD_W_CANCELLED_BY_USER`: The user pressed "Cancel" on a Smart Card Selection Dialog.
-    public static let cancelledByUser = PCSCError(rawValue: 0x8010006E)
-    /// `SCARD_W_CARD_NOT_AUTHENTICATED`: No PIN was presented to the smart card.
-    public static let cardNotAuthenticated = PCSCError(rawValue: 0x8010006F)
-    /// The `SCARD_*` name of the code, e.g. `SCARD_E_NO_SMARTCARD`.
-    public var name: String { Self.entry(rawValue)?.name ?? "SCARD_0x\(String(rawValue, radix: 16, uppercase: true))" }
+    /// The error for a pcsc-lite return value (`LONG`), compared by its low 32 bits.
+    init(returnCode: Int) { self.rawValue = UInt32(truncatingIfNeeded: returnCode) }
+
+    /// `SCARD_F_INTERNAL_ERROR`: a consistency check inside pcsc-lite failed.
+    public static let internalError = PCSCError(returnCode: SCARD_F_INTERNAL_ERROR)
+    /// `SCARD_E_CANCELLED`: an `SCardCancel` ended the wait.
+    public static let cancelled = PCSCError(returnCode: SCARD_E_CANCELLED)
+    /// `SCARD_E_INVALID_HANDLE`: the context or card handle is not (or no longer) valid.
+    public static let invalidHandle = PCSCError(returnCode: SCARD_E_INVALID_HANDLE)
+    /// `SCARD_E_INVALID_PARAMETER`: a parameter could not be interpreted.
+    public static let invalidParameter = PCSCError(returnCode: SCARD_E_INVALID_PARAMETER)
+    /// `SCARD_E_INVALID_TARGET`: registry start-up information is missing or invalid (Windows).
+    public static let invalidTarget = PCSCError(returnCode: SCARD_E_INVALID_TARGET)
+    /// `SCARD_E_NO_MEMORY`: not enough memory.
+    public static let noMemory = PCSCError(returnCode: SCARD_E_NO_MEMORY)
+    /// `SCARD_F_WAITED_TOO_LONG`: an internal timer of pcsc-lite expired.
+    public static let waitedTooLong = PCSCError(returnCode: SCARD_F_WAITED_TOO_LONG)
+    /// `SCARD_E_INSUFFICIENT_BUFFER`: the receive buffer is too small for the answer.
+    public static let insufficientBuffer = PCSCError(returnCode: SCARD_E_INSUFFICIENT_BUFFER)
+    /// `SCARD_E_UNKNOWN_READER`: no reader has that name.
+    public static let unknownReader = PCSCError(returnCode: SCARD_E_UNKNOWN_READER)
+    /// `SCARD_E_TIMEOUT`: the caller's timeout expired.
+    public static let timeout = PCSCError(returnCode: SCARD_E_TIMEOUT)
+    /// `SCARD_E_SHARING_VIOLATION`: another connection holds the card (exclusively, or in a transaction).
+    public static let sharingViolation = PCSCError(returnCode: SCARD_E_SHARING_VIOLATION)
+    /// `SCARD_E_NO_SMARTCARD`: the reader is empty.
+    public static let noSmartcard = PCSCError(returnCode: SCARD_E_NO_SMARTCARD)
+    /// `SCARD_E_UNKNOWN_CARD`: the card name is not recognised.
+    public static let unknownCard = PCSCError(returnCode: SCARD_E_UNKNOWN_CARD)
+    /// `SCARD_E_CANT_DISPOSE`: the card could not be left, reset, powered down or ejected as asked.
+    public static let cantDispose = PCSCError(returnCode: SCARD_E_CANT_DISPOSE)
+    /// `SCARD_E_PROTO_MISMATCH`: the requested protocols do not include the one the card uses.
+    public static let protoMismatch = PCSCError(returnCode: SCARD_E_PROTO_MISMATCH)
+    /// `SCARD_E_NOT_READY`: the reader or card is not ready for commands.
+    public static let notReady = PCSCError(returnCode: SCARD_E_NOT_READY)
+    /// `SCARD_E_INVALID_VALUE`: a parameter's value could not be interpreted.
+    public static let invalidValue = PCSCError(returnCode: SCARD_E_INVALID_VALUE)
+    /// `SCARD_E_SYSTEM_CANCELLED`: the system cancelled the action (log-off, shut-down).
+    public static let systemCancelled = PCSCError(returnCode: SCARD_E_SYSTEM_CANCELLED)
+    /// `SCARD_F_COMM_ERROR`: the connection to pcscd broke.
+    public static let commError = PCSCError(returnCode: SCARD_F_COMM_ERROR)
+    /// `SCARD_F_UNKNOWN_ERROR`: an internal error of unknown origin.
+    public static let unknownError = PCSCError(returnCode: SCARD_F_UNKNOWN_ERROR)
+    /// `SCARD_E_INVALID_ATR`: an ATR is not valid.
+    public static let invalidAtr = PCSCError(returnCode: SCARD_E_INVALID_ATR)
+    /// `SCARD_E_NOT_TRANSACTED`: a transaction could not be ended, or an exchange failed inside the reader driver.
+    public static let notTransacted = PCSCError(returnCode: SCARD_E_NOT_TRANSACTED)
+    /// `SCARD_E_READER_UNAVAILABLE`: the reader is gone or not usable now.
+    public static let readerUnavailable = PCSCError(returnCode: SCARD_E_READER_UNAVAILABLE)
+    /// `SCARD_P_SHUTDOWN`: the operation was aborted so that the server could exit.
+    public static let shutdown = PCSCError(returnCode: SCARD_P_SHUTDOWN)
+    /// `SCARD_E_PCI_TOO_SMALL`: the protocol control information buffer is too small.
+    public static let pciTooSmall = PCSCError(returnCode: SCARD_E_PCI_TOO_SMALL)
+    /// `SCARD_E_READER_UNSUPPORTED`: the reader driver does not meet pcsc-lite's minimal requirements.
+    public static let readerUnsupported = PCSCError(returnCode: SCARD_E_READER_UNSUPPORTED)
+    /// `SCARD_E_DUPLICATE_READER`: the reader driver produced a reader name that is already in use.
+    public static let duplicateReader = PCSCError(returnCode: SCARD_E_DUPLICATE_READER)
+    /// `SCARD_E_CARD_UNSUPPORTED`: the card does not meet minimal requirements.
+    public static let cardUnsupported = PCSCError(returnCode: SCARD_E_CARD_UNSUPPORTED)
+    /// `SCARD_E_NO_SERVICE`: pcscd is not running or cannot be reached.
+    public static let noService = PCSCError(returnCode: SCARD_E_NO_SERVICE)
+    /// `SCARD_E_SERVICE_STOPPED`: pcscd shut down, or refused a client of another protocol version.
+    public static let serviceStopped = PCSCError(returnCode: SCARD_E_SERVICE_STOPPED)
+    /// `SCARD_E_UNEXPECTED` (also pcsc-lite's `SCARD_E_UNSUPPORTED_FEATURE`): an unexpected error, or a feature the
+    /// reader or card does not support.
+    public static let unexpected = PCSCError(returnCode: SCARD_E_UNEXPECTED)
+    /// `SCARD_E_ICC_INSTALLATION`: no primary provider for the card (Windows).
+    public static let iccInstallation = PCSCError(returnCode: SCARD_E_ICC_INSTALLATION)
+    /// `SCARD_E_ICC_CREATEORDER`: the requested order of object creation is not supported (Windows).
+    public static let iccCreateOrder = PCSCError(returnCode: SCARD_E_ICC_CREATEORDER)
+    /// `SCARD_E_DIR_NOT_FOUND`: the directory does not exist on the card (Windows card modules).
+    public static let dirNotFound = PCSCError(returnCode: SCARD_E_DIR_NOT_FOUND)
+    /// `SCARD_E_FILE_NOT_FOUND`: the file does not exist on the card (Windows card modules).
+    public static let fileNotFound = PCSCError(returnCode: SCARD_E_FILE_NOT_FOUND)
+    /// `SCARD_E_NO_DIR`: the path is not a directory on the card (Windows card modules).
+    public static let noDir = PCSCError(returnCode: SCARD_E_NO_DIR)
+    /// `SCARD_E_NO_FILE`: the path is not a file on the card (Windows card modules).
+    public static let noFile = PCSCError(returnCode: SCARD_E_NO_FILE)
+    /// `SCARD_E_NO_ACCESS`: access to the file is denied (Windows card modules).
+    public static let noAccess = PCSCError(returnCode: SCARD_E_NO_ACCESS)
+    /// `SCARD_E_WRITE_TOO_MANY`: the card has no room for the data (Windows card modules).
+    public static let writeTooMany = PCSCError(returnCode: SCARD_E_WRITE_TOO_MANY)
+    /// `SCARD_E_BAD_SEEK`: the file pointer could not be set (Windows card modules).
+    public static let badSeek = PCSCError(returnCode: SCARD_E_BAD_SEEK)
+    /// `SCARD_E_INVALID_CHV`: the PIN is wrong (Windows card modules).
+    public static let invalidCHV = PCSCError(returnCode: SCARD_E_INVALID_CHV)
+    /// `SCARD_E_UNKNOWN_RES_MNG`: a layered component returned a code no one knows.
+    public static let unknownResourceManager = PCSCError(returnCode: SCARD_E_UNKNOWN_RES_MNG)
+    /// `SCARD_E_NO_SUCH_CERTIFICATE`: the certificate does not exist (Windows card modules).
+    public static let noSuchCertificate = PCSCError(returnCode: SCARD_E_NO_SUCH_CERTIFICATE)
+    /// `SCARD_E_CERTIFICATE_UNAVAILABLE`: the certificate could not be obtained (Windows card modules).
+    public static let certificateUnavailable = PCSCError(returnCode: SCARD_E_CERTIFICATE_UNAVAILABLE)
+    /// `SCARD_E_NO_READERS_AVAILABLE`: no reader is connected.
+    public static let noReadersAvailable = PCSCError(returnCode: SCARD_E_NO_READERS_AVAILABLE)
+    /// `SCARD_E_COMM_DATA_LOST`: data was lost on the way to or from the card; the operation may be retried.
+    public static let commDataLost = PCSCError(returnCode: SCARD_E_COMM_DATA_LOST)
+    /// `SCARD_E_NO_KEY_CONTAINER`: the key container does not exist (Windows card modules).
+    public static let noKeyContainer = PCSCError(returnCode: SCARD_E_NO_KEY_CONTAINER)
+    /// `SCARD_E_SERVER_TOO_BUSY`: the resource manager is too busy to complete the operation.
+    public static let serverTooBusy = PCSCError(returnCode: SCARD_E_SERVER_TOO_BUSY)
+    /// `SCARD_W_UNSUPPORTED_CARD`: the reader cannot talk to the card because of its ATR.
+    public static let unsupportedCard = PCSCError(returnCode: SCARD_W_UNSUPPORTED_CARD)
+    /// `SCARD_W_UNRESPONSIVE_CARD`: the card does not answer reset (mute, or inserted the wrong way round).
+    public static let unresponsiveCard = PCSCError(returnCode: SCARD_W_UNRESPONSIVE_CARD)
+    /// `SCARD_W_UNPOWERED_CARD`: the card is not powered.
+    public static let unpoweredCard = PCSCError(returnCode: SCARD_W_UNPOWERED_CARD)
+    /// `SCARD_W_RESET_CARD`: the card was reset; every selection and verified PIN is gone.
+    public static let resetCard = PCSCError(returnCode: SCARD_W_RESET_CARD)
+    /// `SCARD_W_REMOVED_CARD`: the card left the reader.
+    public static let removedCard = PCSCError(returnCode: SCARD_W_REMOVED_CARD)
+    /// `SCARD_W_SECURITY_VIOLATION`: access was denied; with pcsc-lite, polkit refused the client.
+    public static let securityViolation = PCSCError(returnCode: SCARD_W_SECURITY_VIOLATION)
+    /// `SCARD_W_WRONG_CHV`: the wrong PIN was presented (Windows card modules).
+    public static let wrongCHV = PCSCError(returnCode: SCARD_W_WRONG_CHV)
+    /// `SCARD_W_CHV_BLOCKED`: no PIN tries are left (Windows card modules).
+    public static let chvBlocked = PCSCError(returnCode: SCARD_W_CHV_BLOCKED)
+    /// `SCARD_W_EOF`: the end of the file was reached (Windows card modules).
+    public static let endOfFile = PCSCError(returnCode: SCARD_W_EOF)
+    /// `SCARD_W_CANCELLED_BY_USER`: the user cancelled a card-selection dialogue (Windows).
+    public static let cancelledByUser = PCSCError(returnCode: SCARD_W_CANCELLED_BY_USER)
+    /// `SCARD_W_CARD_NOT_AUTHENTICATED`: no PIN was presented (Windows card modules).
+    public static let cardNotAuthenticated = PCSCError(returnCode: SCARD_W_CARD_NOT_AUTHENTICATED)
+
+    /// The `SCARD_*` name of the code, e.g. `SCARD_E_NO_SMARTCARD`; `SCARD_0x…` for a code pcsc-lite does not define.
+    public var name: String {
+        if self == .unsupportedFeature { return "SCARD_E_UNSUPPORTED_FEATURE" }
+        return PCSCBridge.returnCodeName(rawValue) ?? "SCARD_0x\(String(rawValue, radix: 16, uppercase: true))"
+    }
 
     /// Whether pcscd itself is gone (stopped or restarted): the context must be released and established again.
     public var isServiceLost: Bool {
@@ -148,7 +162,18 @@ public struct PCSCError: Error, RawRepresentable, Hashable, Sendable {
     }
 
     /// What happened, in words; for the errors a technician can fix, how to fix them.
+    ///
+    /// Other codes are described by pcsc-lite's own text (`pcsc_stringify_error`); pcsc-lite has none for the codes it
+    /// never returns, which are described as such.
     public var explanation: String {
+        if let hint { return hint }
+        if let text = PCSCBridge.returnCodeText(rawValue) { return text }
+        return PCSCBridge.returnCodeName(rawValue) == nil
+            ? "unknown PC/SC error" : "a code pcsc-lite defines but does not describe"
+    }
+
+    /// Our words for the errors whose cause and fix are known on a Linux terminal.
+    private var hint: String? {
         switch self {
         case .securityViolation:
             return "access to PC/SC was denied by polkit (org.debian.pcsc-lite.access_pcsc / access_card): run from an "
@@ -169,73 +194,11 @@ public struct PCSCError: Error, RawRepresentable, Hashable, Sendable {
             return "the card was removed"
         case .resetCard:
             return "the card was reset by another application; its session state is gone"
+        case .unsupportedFeature:
+            // Not a pcsc-lite value, so pcsc_stringify_error has no text for it.
+            return "the reader or card does not support the requested feature"
         default:
-            return Self.entry(rawValue)?.text ?? "unknown PC/SC error"
-        }
-    }
-
-    private static func entry(_ code: UInt32) -> (name: String, text: String)? {
-        switch code {
-        case 0x80100022: return ("SCARD_E_UNSUPPORTED_FEATURE", "This smart card does not support the requested feature.")
-        case 0x80100001: return ("SCARD_F_INTERNAL_ERROR", "An internal consistency check failed.")
-        case 0x80100002: return ("SCARD_E_CANCELLED", "The action was cancelled by an SCardCancel request.")
-        case 0x80100003: return ("SCARD_E_INVALID_HANDLE", "The supplied handle was invalid.")
-        case 0x80100004: return ("SCARD_E_INVALID_PARAMETER", "One or more of the supplied parameters could not be properly interpreted.")
-        case 0x80100005: return ("SCARD_E_INVALID_TARGET", "Registry startup information is missing or invalid.")
-        case 0x80100006: return ("SCARD_E_NO_MEMORY", "Not enough memory available to complete this command.")
-        case 0x80100007: return ("SCARD_F_WAITED_TOO_LONG", "An internal consistency timer has expired.")
-        case 0x80100008: return ("SCARD_E_INSUFFICIENT_BUFFER", "The data buffer to receive returned data is too small for the returned data.")
-        case 0x80100009: return ("SCARD_E_UNKNOWN_READER", "The specified reader name is not recognized.")
-        case 0x8010000A: return ("SCARD_E_TIMEOUT", "The user-specified timeout value has expired.")
-        case 0x8010000B: return ("SCARD_E_SHARING_VIOLATION", "The smart card cannot be accessed because of other connections outstanding.")
-        case 0x8010000C: return ("SCARD_E_NO_SMARTCARD", "The operation requires a Smart Card, but no Smart Card is currently in the device.")
-        case 0x8010000D: return ("SCARD_E_UNKNOWN_CARD", "The specified smart card name is not recognized.")
-        case 0x8010000E: return ("SCARD_E_CANT_DISPOSE", "The system could not dispose of the media in the requested manner.")
-        case 0x8010000F: return ("SCARD_E_PROTO_MISMATCH", "The requested protocols are incompatible with the protocol currently in use with the smart card.")
-        case 0x80100010: return ("SCARD_E_NOT_READY", "The reader or smart card is not ready to accept commands.")
-        case 0x80100011: return ("SCARD_E_INVALID_VALUE", "One or more of the supplied parameters values could not be properly interpreted.")
-        case 0x80100012: return ("SCARD_E_SYSTEM_CANCELLED", "The action was cancelled by the system, presumably to log off or shut down.")
-        case 0x80100013: return ("SCARD_F_COMM_ERROR", "An internal communications error has been detected.")
-        case 0x80100014: return ("SCARD_F_UNKNOWN_ERROR", "An internal error has been detected, but the source is unknown.")
-        case 0x80100015: return ("SCARD_E_INVALID_ATR", "An ATR obtained from the registry is not a valid ATR string.")
-        case 0x80100016: return ("SCARD_E_NOT_TRANSACTED", "An attempt was made to end a non-existent transaction.")
-        case 0x80100017: return ("SCARD_E_READER_UNAVAILABLE", "The specified reader is not currently available for use.")
-        case 0x80100018: return ("SCARD_P_SHUTDOWN", "The operation has been aborted to allow the server application to exit.")
-        case 0x80100019: return ("SCARD_E_PCI_TOO_SMALL", "The PCI Receive buffer was too small.")
-        case 0x8010001A: return ("SCARD_E_READER_UNSUPPORTED", "The reader driver does not meet minimal requirements for support.")
-        case 0x8010001B: return ("SCARD_E_DUPLICATE_READER", "The reader driver did not produce a unique reader name.")
-        case 0x8010001C: return ("SCARD_E_CARD_UNSUPPORTED", "The smart card does not meet minimal requirements for support.")
-        case 0x8010001D: return ("SCARD_E_NO_SERVICE", "The Smart card resource manager is not running.")
-        case 0x8010001E: return ("SCARD_E_SERVICE_STOPPED", "The Smart card resource manager has shut down.")
-        case 0x8010001F: return ("SCARD_E_UNEXPECTED", "An unexpected card error has occurred.")
-        case 0x80100020: return ("SCARD_E_ICC_INSTALLATION", "No primary provider can be found for the smart card.")
-        case 0x80100021: return ("SCARD_E_ICC_CREATEORDER", "The requested order of object creation is not supported.")
-        case 0x80100023: return ("SCARD_E_DIR_NOT_FOUND", "The identified directory does not exist in the smart card.")
-        case 0x80100024: return ("SCARD_E_FILE_NOT_FOUND", "The identified file does not exist in the smart card.")
-        case 0x80100025: return ("SCARD_E_NO_DIR", "The supplied path does not represent a smart card directory.")
-        case 0x80100026: return ("SCARD_E_NO_FILE", "The supplied path does not represent a smart card file.")
-        case 0x80100027: return ("SCARD_E_NO_ACCESS", "Access is denied to this file.")
-        case 0x80100028: return ("SCARD_E_WRITE_TOO_MANY", "The smart card does not have enough memory to store the information.")
-        case 0x80100029: return ("SCARD_E_BAD_SEEK", "There was an error trying to set the smart card file object pointer.")
-        case 0x8010002A: return ("SCARD_E_INVALID_CHV", "The supplied PIN is incorrect.")
-        case 0x8010002B: return ("SCARD_E_UNKNOWN_RES_MNG", "An unrecognized error code was returned from a layered component.")
-        case 0x8010002C: return ("SCARD_E_NO_SUCH_CERTIFICATE", "The requested certificate does not exist.")
-        case 0x8010002D: return ("SCARD_E_CERTIFICATE_UNAVAILABLE", "The requested certificate could not be obtained.")
-        case 0x8010002E: return ("SCARD_E_NO_READERS_AVAILABLE", "Cannot find a smart card reader.")
-        case 0x8010002F: return ("SCARD_E_COMM_DATA_LOST", "A communications error with the smart card has been detected. Retry the operation.")
-        case 0x80100030: return ("SCARD_E_NO_KEY_CONTAINER", "The requested key container does not exist on the smart card.")
-        case 0x80100031: return ("SCARD_E_SERVER_TOO_BUSY", "The Smart Card Resource Manager is too busy to complete this operation.")
-        case 0x80100065: return ("SCARD_W_UNSUPPORTED_CARD", "The reader cannot communicate with the card, due to ATR string configuration conflicts.")
-        case 0x80100066: return ("SCARD_W_UNRESPONSIVE_CARD", "The smart card is not responding to a reset.")
-        case 0x80100067: return ("SCARD_W_UNPOWERED_CARD", "Power has been removed from the smart card, so that further communication is not possible.")
-        case 0x80100068: return ("SCARD_W_RESET_CARD", "The smart card has been reset, so any shared state information is invalid.")
-        case 0x80100069: return ("SCARD_W_REMOVED_CARD", "The smart card has been removed, so further communication is not possible.")
-        case 0x8010006A: return ("SCARD_W_SECURITY_VIOLATION", "Access was denied because of a security violation.")
-        case 0x8010006B: return ("SCARD_W_WRONG_CHV", "The card cannot be accessed because the wrong PIN was presented.")
-        case 0x8010006C: return ("SCARD_W_CHV_BLOCKED", "The card cannot be accessed because the maximum number of PIN entry attempts has been reached.")
-        case 0x8010006D: return ("SCARD_W_EOF", "The end of the smart card file has been reached.")
-        case 0x8010006E: return ("SCARD_W_CANCELLED_BY_USER", "The user pressed \"Cancel\" on a Smart Card Selection Dialog.")
-        case 0x8010006F: return ("SCARD_W_CARD_NOT_AUTHENTICATED", "No PIN was presented to the smart card.")        default: return nil
+            return nil
         }
     }
 }

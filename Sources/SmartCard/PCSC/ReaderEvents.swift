@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 import Dispatch
+internal import Glibc
+public import Logging
 import Synchronization
 
 /// Something that happened to the readers or the cards in them.
@@ -33,14 +35,21 @@ public struct ReaderEvents: AsyncSequence, Sendable {
 
     /// How long one `SCardGetStatusChange` may block before the monitor checks for cancellation again, in ms.
     let pollTimeout: UInt32
+    let logger: Logger
 
-    public init(pollTimeoutMilliseconds: UInt32 = 1000) {
+    /// - Parameters:
+    ///   - pollTimeoutMilliseconds: how long one `SCardGetStatusChange` may block before the monitor checks whether
+    ///     the iteration ended.
+    ///   - logger: where the monitor logs the events it reports, pcscd going away and coming back, and its retries
+    ///     (`debug` and `trace`). `nil` logs nothing.
+    public init(pollTimeoutMilliseconds: UInt32 = 1000, logger: Logger? = nil) {
         self.pollTimeout = pollTimeoutMilliseconds
+        self.logger = PCSCLogging.logger(logger)
     }
 
     public func makeAsyncIterator() -> AsyncThrowingStream<ReaderEvent, any Error>.Iterator {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ReaderEvent.self, throwing: (any Error).self)
-        let monitor = Monitor(continuation: continuation, pollTimeout: pollTimeout)
+        let monitor = Monitor(continuation: continuation, pollTimeout: pollTimeout, logger: logger)
         continuation.onTermination = { _ in monitor.stop() }
         let thread = DispatchQueue(label: "mynakit.pcsc.events")
         thread.async { monitor.run() }
@@ -50,50 +59,76 @@ public struct ReaderEvents: AsyncSequence, Sendable {
     final class Monitor: Sendable {
         private let continuation: AsyncThrowingStream<ReaderEvent, any Error>.Continuation
         private let pollTimeout: UInt32
+        private let logger: Logger
         /// The context the blocking call uses, so that `stop()` can cancel it from another thread.
-        private let state = Mutex<(context: Int?, stopped: Bool)>((nil, false))
+        private let state = Mutex<(context: ContextHandle?, stopped: Bool)>((nil, false))
 
-        init(continuation: AsyncThrowingStream<ReaderEvent, any Error>.Continuation, pollTimeout: UInt32) {
+        init(
+            continuation: AsyncThrowingStream<ReaderEvent, any Error>.Continuation, pollTimeout: UInt32, logger: Logger
+        ) {
             self.continuation = continuation
             self.pollTimeout = pollTimeout
+            self.logger = logger
         }
 
         func stop() {
             state.withLock { state in
                 state.stopped = true
-                if let context = state.context { PCSCBridge.cancel(context) }
+                state.context?.cancel()
+            }
+            logger.trace("reader monitor stopping")
+        }
+
+        /// Reports `event` to the iteration, and to the log.
+        private func yield(_ event: ReaderEvent) {
+            logger.debug("reader event", metadata: Self.metadata(of: event))
+            continuation.yield(event)
+        }
+
+        private static func metadata(of event: ReaderEvent) -> Logger.Metadata {
+            switch event {
+            case .snapshot(let states): ["pcsc.event": "snapshot", "pcsc.readers": "\(states.count)"]
+            case .readerAdded(let state): ["pcsc.event": "readerAdded", PCSCLogging.readerKey: "\(state.reader)"]
+            case .readerRemoved(let reader): ["pcsc.event": "readerRemoved", PCSCLogging.readerKey: "\(reader)"]
+            case .cardInserted(let state): ["pcsc.event": "cardInserted", PCSCLogging.readerKey: "\(state.reader)"]
+            case .cardRemoved(let state): ["pcsc.event": "cardRemoved", PCSCLogging.readerKey: "\(state.reader)"]
+            case .serviceUnavailable(let error):
+                ["pcsc.event": "serviceUnavailable", PCSCLogging.errorKey: "\(error.name)"]
+            case .serviceRestored: ["pcsc.event": "serviceRestored"]
             }
         }
 
         private var isStopped: Bool { state.withLock { $0.stopped } }
 
         func run() {
+            logger.trace("reader monitor started")
             var reportedOutage = false
             var backoff = 0.1
             var known: [String: ReaderState] = [:]
             var first = true
             while !isStopped {
-                let established = Result { () throws(PCSCError) -> Int in try PCSCBridge.establishContext() }
+                let established = Result { () throws(PCSCError) -> ContextHandle in try ContextHandle() }
                 guard case .success(let context) = established else {
                     if case .failure(let error) = established, error.isServiceLost {
                         if !reportedOutage {
-                            continuation.yield(.serviceUnavailable(error))
+                            yield(.serviceUnavailable(error))
                             reportedOutage = true
                         }
+                        logger.trace("pcscd unreachable; retrying", metadata: ["pcsc.backoffSeconds": "\(backoff)"])
                         pause(seconds: backoff)
                         backoff = Swift.min(backoff * 2, 2.0)
                         continue
                     }
-                    if case .failure(let error) = established { continuation.finish(throwing: error) }
+                    if case .failure(let error) = established { finish(throwing: error) }
                     return
                 }
                 state.withLock { $0.context = context }
                 defer {
                     state.withLock { $0.context = nil }
-                    PCSCBridge.releaseContext(context)
+                    context.release()
                 }
                 if reportedOutage {
-                    continuation.yield(.serviceRestored)
+                    yield(.serviceRestored)
                     reportedOutage = false
                 }
                 backoff = 0.1
@@ -102,38 +137,43 @@ public struct ReaderEvents: AsyncSequence, Sendable {
                     continuation.finish()
                     return
                 } catch let error as PCSCError where error.isServiceLost {
-                    continuation.yield(.serviceUnavailable(error))
+                    yield(.serviceUnavailable(error))
                     reportedOutage = true
                     // Readers come back with the service; diff against what was known before the outage.
                 } catch let error as PCSCError where error == .cancelled {
                     continuation.finish()
                     return
                 } catch {
-                    continuation.finish(throwing: error)
+                    finish(throwing: error)
                     return
                 }
             }
             continuation.finish()
         }
 
+        private func finish(throwing error: any Error) {
+            logger.debug("reader monitor failed", metadata: ["pcsc.failure": "\(error)"])
+            continuation.finish(throwing: error)
+        }
+
         /// Watches until stopped (returns) or pcscd goes away (throws).
-        private func watch(_ context: Int, known: inout [String: ReaderState], first: inout Bool) throws {
-            var slots = try PCSCBridge.currentSlots(context)
+        private func watch(_ context: ContextHandle, known: inout [String: ReaderState], first: inout Bool) throws {
+            var slots = try context.currentSlots()
             let states = slots.map(ReaderState.init(slot:))
-            continuation.yield(.snapshot(states))
+            yield(.snapshot(states))
             // After a pcscd restart, what changed while it was away.
             if !first { report(from: known, to: states) }
             first = false
             known = Dictionary(states.map { ($0.reader, $0) }, uniquingKeysWith: { a, _ in a })
             var pnp = [ReaderStateSlot(reader: PCSCBridge.plugAndPlayReader, currentState: 0)]
             // Learn the PnP counter without waiting.
-            try? PCSCBridge.getStatusChange(context, timeout: 0, slots: &pnp)
+            try? context.getStatusChange(timeout: 0, slots: &pnp)
             while !isStopped {
                 for i in slots.indices { slots[i].currentState = slots[i].eventState }
                 pnp[0].currentState = pnp[0].eventState & ~ReaderStateFlags.changed.rawValue
                 var all = pnp + slots
                 let outcome = Result { () throws(PCSCError) in
-                    try PCSCBridge.getStatusChange(context, timeout: pollTimeout, slots: &all)
+                    try context.getStatusChange(timeout: pollTimeout, slots: &all)
                 }
                 if case .failure(let error) = outcome {
                     if error == .timeout { continue }
@@ -141,11 +181,12 @@ public struct ReaderEvents: AsyncSequence, Sendable {
                 }
                 pnp = [all[0]]
                 slots = Array(all.dropFirst())
+                let goneBits = ReaderStateFlags([.unknown, .unavailable]).rawValue
                 let readersChanged = pnp[0].eventState & ReaderStateFlags.changed.rawValue != 0
-                    || slots.contains { $0.eventState & (ReaderStateFlags.unknown.rawValue | ReaderStateFlags.unavailable.rawValue) != 0 }
+                    || slots.contains { $0.eventState & goneBits != 0 }
                 if readersChanged {
                     // Re-list: two readers plugged at once can arrive as one PnP event.
-                    slots = try PCSCBridge.currentSlots(context)
+                    slots = try context.currentSlots()
                 }
                 let states = slots.map(ReaderState.init(slot:))
                 report(from: known, to: states)
@@ -156,26 +197,26 @@ public struct ReaderEvents: AsyncSequence, Sendable {
         private func report(from old: [String: ReaderState], to new: [ReaderState]) {
             let newNames = Set(new.map(\.reader))
             for name in old.keys.sorted() where !newNames.contains(name) {
-                if let previous = old[name], previous.isCardPresent { continuation.yield(.cardRemoved(previous)) }
-                continuation.yield(.readerRemoved(name))
+                if let previous = old[name], previous.isCardPresent { yield(.cardRemoved(previous)) }
+                yield(.readerRemoved(name))
             }
             for state in new {
                 guard let previous = old[state.reader] else {
-                    continuation.yield(.readerAdded(state))
-                    if state.isCardPresent { continuation.yield(.cardInserted(state)) }
+                    yield(.readerAdded(state))
+                    if state.isCardPresent { yield(.cardInserted(state)) }
                     continue
                 }
                 let wasPresent = previous.isCardPresent
                 let isPresent = state.isCardPresent
                 switch (wasPresent, isPresent) {
                 case (true, false):
-                    continuation.yield(.cardRemoved(state))
+                    yield(.cardRemoved(state))
                 case (false, true):
-                    continuation.yield(.cardInserted(state))
+                    yield(.cardInserted(state))
                 case (true, true) where state.eventCount - previous.eventCount >= 2 || state.atr != previous.atr:
                     // Removed and inserted again between two wake-ups.
-                    continuation.yield(.cardRemoved(previous))
-                    continuation.yield(.cardInserted(state))
+                    yield(.cardRemoved(previous))
+                    yield(.cardInserted(state))
                 default:
                     break
                 }
@@ -185,7 +226,7 @@ public struct ReaderEvents: AsyncSequence, Sendable {
         private func pause(seconds: Double) {
             let deadline = DispatchTime.now() + seconds
             while !isStopped && DispatchTime.now() < deadline {
-                usleepSafe(20_000)
+                _ = usleep(20_000)
             }
         }
     }

@@ -4,22 +4,37 @@
 //
 //===----------------------------------------------------------------------===//
 
-/// The `SCARD_STATE_*` bits of a reader, as `SCardGetStatusChange` reports them.
+internal import CPCSC
+
+/// The `SCARD_STATE_*` bits of a reader, as `SCardGetStatusChange` reports them (values from pcsclite.h).
 public struct ReaderStateFlags: OptionSet, Hashable, Sendable {
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    public static let ignore = ReaderStateFlags(rawValue: 0x0001)
-    public static let changed = ReaderStateFlags(rawValue: 0x0002)
-    public static let unknown = ReaderStateFlags(rawValue: 0x0004)
-    public static let unavailable = ReaderStateFlags(rawValue: 0x0008)
-    public static let empty = ReaderStateFlags(rawValue: 0x0010)
-    public static let present = ReaderStateFlags(rawValue: 0x0020)
-    public static let atrMatch = ReaderStateFlags(rawValue: 0x0040)
-    public static let exclusive = ReaderStateFlags(rawValue: 0x0080)
-    public static let inUse = ReaderStateFlags(rawValue: 0x0100)
-    public static let mute = ReaderStateFlags(rawValue: 0x0200)
-    public static let unpowered = ReaderStateFlags(rawValue: 0x0400)
+    private init(_ flag: Int32) { self.rawValue = UInt32(flag) }
+
+    /// `SCARD_STATE_IGNORE`: the caller asked pcsc-lite to skip this reader.
+    public static let ignore = ReaderStateFlags(SCARD_STATE_IGNORE)
+    /// `SCARD_STATE_CHANGED`: the state differs from the one the caller passed in.
+    public static let changed = ReaderStateFlags(SCARD_STATE_CHANGED)
+    /// `SCARD_STATE_UNKNOWN`: no reader has this name.
+    public static let unknown = ReaderStateFlags(SCARD_STATE_UNKNOWN)
+    /// `SCARD_STATE_UNAVAILABLE`: the reader's state cannot be read (it is going away, for example).
+    public static let unavailable = ReaderStateFlags(SCARD_STATE_UNAVAILABLE)
+    /// `SCARD_STATE_EMPTY`: no card in the reader.
+    public static let empty = ReaderStateFlags(SCARD_STATE_EMPTY)
+    /// `SCARD_STATE_PRESENT`: a card is in the reader.
+    public static let present = ReaderStateFlags(SCARD_STATE_PRESENT)
+    /// `SCARD_STATE_ATRMATCH`: the card's ATR matches the one the caller asked about.
+    public static let atrMatch = ReaderStateFlags(SCARD_STATE_ATRMATCH)
+    /// `SCARD_STATE_EXCLUSIVE`: another application holds the card exclusively.
+    public static let exclusive = ReaderStateFlags(SCARD_STATE_EXCLUSIVE)
+    /// `SCARD_STATE_INUSE`: another application has the card open in shared mode.
+    public static let inUse = ReaderStateFlags(SCARD_STATE_INUSE)
+    /// `SCARD_STATE_MUTE`: the card does not answer reset.
+    public static let mute = ReaderStateFlags(SCARD_STATE_MUTE)
+    /// `SCARD_STATE_UNPOWERED`: the card is not powered.
+    public static let unpowered = ReaderStateFlags(SCARD_STATE_UNPOWERED)
 
     /// The phrases pcsc_scan prints for the bits that are set.
     public var phrases: [String] {
@@ -50,19 +65,17 @@ public struct ReaderState: Hashable, Sendable {
         self.atr = atr
     }
 
+    /// The state `SCardGetStatusChange` reported: its low 16 bits are the flags, its high 16 bits the event counter.
     init(slot: ReaderStateSlot) {
+        let flags = ReaderStateFlags(rawValue: slot.eventState & 0xFFFF)
         self.init(
             reader: slot.reader,
-            flags: ReaderStateFlags(rawValue: slot.eventState & 0xFFFF),
+            flags: flags,
             eventCount: Int(slot.eventState >> 16),
-            atr: slot.flagsHavePresent ? slot.atr : []
+            atr: flags.contains(.present) ? slot.atr : []
         )
     }
 
     /// A card is in the reader and answered reset.
     public var isCardPresent: Bool { flags.contains(.present) && !flags.contains(.mute) }
-}
-
-extension ReaderStateSlot {
-    var flagsHavePresent: Bool { eventState & 0x0020 != 0 }
 }
