@@ -21,6 +21,8 @@ enum ExitStatus: Int32, Sendable {
     case usage = 64
     /// PC/SC service unreachable or access denied.
     case serviceUnavailable = 69
+    /// An output could not be written (EX_IOERR): full disk, closed or broken stdout, unwritable --out.
+    case ioError = 74
 }
 
 /// A failure a command reports: an exit status, a stable machine-readable code and a sentence for people.
