@@ -8,7 +8,7 @@ import SmartCard
 
 /// The card-info input support applet (券面事項入力補助AP): the My Number and the four basic attributes.
 public struct CardInfoApplication {
-    /// `D3 92 10 00 31 00 01 01 04 08` (``CardInfoApplet/aid``).
+    /// The applet's AID, ``CardInfoApplet/aid``.
     public static var aid: [UInt8] { CardInfoApplet.aid }
 
     let card: MyNumberCard

@@ -8,7 +8,7 @@ import SmartCard
 
 /// The JPKI applet (公的個人認証AP): certificates, PINs and signatures.
 public struct JPKIApplication {
-    /// `D3 92 F0 00 26 01 00 00 00 01` (``JPKIApplet/aid``).
+    /// The applet's AID, ``JPKIApplet/aid``.
     public static var aid: [UInt8] { JPKIApplet.aid }
 
     /// The certificates on the card.
