@@ -8,18 +8,15 @@ import SmartCard
 
 /// The card-info input support applet (券面事項入力補助AP): the My Number and the four basic attributes.
 public struct CardInfoApplication {
-    /// `D3 92 10 00 31 00 01 01 04 08`.
-    public static let aid: [UInt8] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08]
-    static let pinFileID: UInt16 = 0x0011
-    static let myNumberFileID: UInt16 = 0x0001
-    static let attributesFileID: UInt16 = 0x0002
+    /// The applet's AID, ``CardInfoApplet/aid``.
+    public static var aid: [UInt8] { CardInfoApplet.aid }
 
     let card: MyNumberCard
 
     /// The tries left on the card-info PIN; spends nothing.
     public func pinStatus() throws -> PINStatus {
-        try card.selectApplet(Self.aid, name: "card-info input support")
-        return try card.pinStatus(pinEF: Self.pinFileID, kind: .cardInfo)
+        try card.selectApplet(CardInfoApplet.aid, name: "card-info input support")
+        return try card.pinStatus(pinEF: CardInfoApplet.EF.pin, kind: .cardInfo)
     }
 
     /// Verifies the card-info PIN (guarding the last try), then reads the My Number and the basic attributes.
@@ -34,23 +31,23 @@ public struct CardInfoApplication {
             pin.wipe()
             throw MynaCardError(.invalidArgument, "the card-info applet needs the card-info PIN")
         }
-        try card.selectApplet(Self.aid, name: "card-info input support")
-        try card.verify(pin, pinEF: Self.pinFileID, allowLastTry: allowLastTry)
+        try card.selectApplet(CardInfoApplet.aid, name: "card-info input support")
+        try card.verify(pin, pinEF: CardInfoApplet.EF.pin, allowLastTry: allowLastTry)
     }
 
     /// Reads the My Number (after ``verify(_:allowLastTry:)``); the check digit is validated.
     public func readMyNumber() throws -> MyNumber {
-        try card.selectApplet(Self.aid, name: "card-info input support")
+        try card.selectApplet(CardInfoApplet.aid, name: "card-info input support")
         let bytes = try card.readTLVFile(
-            Self.myNumberFileID, name: "the My Number EF", expectedTags: [BERTLV.Tag(0xFF10)], sensitive: true)
+            CardInfoApplet.EF.myNumber, name: "the My Number EF", expectedTags: [BERTLV.Tag(CardInfoApplet.Tag.myNumber)], sensitive: true)
         return try Self.decodeMyNumber(bytes)
     }
 
     /// Reads the name, address, birth date and sex (after ``verify(_:allowLastTry:)``).
     public func readAttributes() throws -> BasicAttributes {
-        try card.selectApplet(Self.aid, name: "card-info input support")
+        try card.selectApplet(CardInfoApplet.aid, name: "card-info input support")
         let bytes = try card.readTLVFile(
-            Self.attributesFileID, name: "the basic attributes EF", expectedTags: [BERTLV.Tag(0xFF20)],
+            CardInfoApplet.EF.attributes, name: "the basic attributes EF", expectedTags: [BERTLV.Tag(CardInfoApplet.Tag.attributes)],
             sensitive: true)
         return try Self.decodeAttributes(bytes)
     }
@@ -86,13 +83,13 @@ public struct CardInfoApplication {
             }
             return string
         }
-        let birth = try text(0xDF24, "birth date")
+        let birth = try text(CardInfoApplet.Tag.birthDate, "birth date")
         guard birth.utf8.count == 8, birth.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
             throw MynaCardError(.malformedData, "the birth date is not YYYYMMDD")
         }
-        let sexCode = try text(0xDF25, "sex")
+        let sexCode = try text(CardInfoApplet.Tag.sex, "sex")
         return BasicAttributes(
-            name: try text(0xDF22, "name"), address: try text(0xDF23, "address"), birthDate: birth,
+            name: try text(CardInfoApplet.Tag.name, "name"), address: try text(CardInfoApplet.Tag.address, "address"), birthDate: birth,
             sex: Sex(code: sexCode))
     }
 }

@@ -39,3 +39,18 @@ public struct CardProfile: Hashable, Sendable {
     /// The largest response one READ BINARY asks for.
     public var maximumReadLength: Int { usesExtendedLength ? min(readerMaxAPDUDataSize, 65536) : 256 }
 }
+
+extension CardProfile {
+    /// The decision in words, for logs: `extended length, up to 65536 bytes per READ BINARY, short EF identifiers`.
+    var summary: String {
+        guard usesExtendedLength else {
+            let why =
+                cardSupportsExtendedLength
+                ? "the reader takes short APDUs only (dwMaxAPDUDataSize \(readerMaxAPDUDataSize))"
+                : "the ATR announces no extended length"
+            return "short APDUs, 256 bytes per READ BINARY: \(why)"
+        }
+        return "extended length, up to \(maximumReadLength) bytes per READ BINARY"
+            + (usesShortEFIdentifiers ? ", short EF identifiers" : ", SELECT EF before reading")
+    }
+}

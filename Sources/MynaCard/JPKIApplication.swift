@@ -8,8 +8,8 @@ import SmartCard
 
 /// The JPKI applet (公的個人認証AP): certificates, PINs and signatures.
 public struct JPKIApplication {
-    /// `D3 92 F0 00 26 01 00 00 00 01`.
-    public static let aid: [UInt8] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01]
+    /// The applet's AID, ``JPKIApplet/aid``.
+    public static var aid: [UInt8] { JPKIApplet.aid }
 
     /// The certificates on the card.
     public enum CertificateKind: String, Hashable, Sendable, CaseIterable {
@@ -22,12 +22,13 @@ public struct JPKIApplication {
         /// The signing CA certificate (EF 0002).
         case signingCA = "sign-ca"
 
+        /// The certificate's EF in the JPKI applet (``JPKIApplet/EF``).
         public var fileID: UInt16 {
             switch self {
-            case .authentication: 0x000A
-            case .authenticationCA: 0x000B
-            case .signing: 0x0001
-            case .signingCA: 0x0002
+            case .authentication: JPKIApplet.EF.authenticationCertificate
+            case .authenticationCA: JPKIApplet.EF.authenticationCACertificate
+            case .signing: JPKIApplet.EF.signingCertificate
+            case .signingCA: JPKIApplet.EF.signingCACertificate
             }
         }
 
@@ -46,13 +47,18 @@ public struct JPKIApplication {
         case authentication = "auth"
         case signing = "sign"
 
-        public var keyFileID: UInt16 { self == .authentication ? 0x0017 : 0x001A }
-        public var pinFileID: UInt16 { self == .authentication ? 0x0018 : 0x001B }
+        /// The private key's EF, the target of COMPUTE DIGITAL SIGNATURE.
+        public var keyFileID: UInt16 {
+            self == .authentication ? JPKIApplet.EF.authenticationKey : JPKIApplet.EF.signingKey
+        }
+        /// The EF of the PIN that guards the key.
+        public var pinFileID: UInt16 { pinKind.pinFileID }
+        /// The PIN that guards the key.
         public var pinKind: PINKind { self == .authentication ? .authentication : .signing }
     }
 
-    /// The token EF (0006) that tells the kind of JPKI token.
-    public static let tokenFileID: UInt16 = 0x0006
+    /// The token EF (0006) that tells the kind of JPKI token (``JPKIApplet/EF/token``).
+    public static var tokenFileID: UInt16 { JPKIApplet.EF.token }
 
     let card: MyNumberCard
 
@@ -64,7 +70,7 @@ public struct JPKIApplication {
     ///
     /// The bytes come from the card: they are not trusted until `MynaVerify` has verified them against trust anchors.
     public func readCertificate(_ kind: CertificateKind) throws -> [UInt8] {
-        try card.selectApplet(Self.aid, name: "JPKI")
+        try card.selectApplet(JPKIApplet.aid, name: "JPKI")
         return try card.readTLVFile(kind.fileID, name: "the \(kind.displayName)", expectedTags: [BERTLV.Tag(0x30)])
     }
 
@@ -76,7 +82,7 @@ public struct JPKIApplication {
 
     /// The tries left on a PIN; spends nothing.
     public func pinStatus(_ key: Key) throws -> PINStatus {
-        try card.selectApplet(Self.aid, name: "JPKI")
+        try card.selectApplet(JPKIApplet.aid, name: "JPKI")
         return try card.pinStatus(pinEF: key.pinFileID, kind: key.pinKind)
     }
 
@@ -93,7 +99,7 @@ public struct JPKIApplication {
             pin.wipe()
             throw MynaCardError(.invalidArgument, "the card-info PIN belongs to the card-info applet, not JPKI")
         }
-        try card.selectApplet(Self.aid, name: "JPKI")
+        try card.selectApplet(JPKIApplet.aid, name: "JPKI")
         try card.verify(pin, pinEF: key.pinFileID, allowLastTry: allowLastTry)
     }
 
@@ -115,13 +121,14 @@ public struct JPKIApplication {
         }
         try verify(pin, allowLastTry: allowLastTry)
         try card.selectEF(key.keyFileID, name: "\(key.rawValue) private key")
-        let response = try card.transmit(
-            CommandAPDU(cla: 0x80, ins: 0x2A, p1: 0x00, p2: 0x80, data: digestInfo, expectedLength: 256))
+        let response = try card.transmit(card.command { try .jpkiComputeDigitalSignature(digestInfo: digestInfo) })
         switch response.statusWord {
         case .success:
-            guard response.data.count == 256 else {
+            guard response.data.count == JPKIApplet.signatureLength else {
                 throw MynaCardError(
-                    .malformedData, "the card returned a signature of \(response.data.count) bytes, RSA-2048 gives 256")
+                    .malformedData,
+                    "the card returned a signature of \(response.data.count) bytes, RSA-2048 gives "
+                        + "\(JPKIApplet.signatureLength)")
             }
             return response.data
         case .securityStatusNotSatisfied:
@@ -129,19 +136,20 @@ public struct JPKIApplication {
                 .securityStatusNotSatisfied, "the card refused to sign: the PIN is not verified",
                 statusWord: response.statusWord)
         default:
-            throw card.unexpected(response.statusWord, "COMPUTE DIGITAL SIGNATURE")
+            throw card.unexpected(response.statusWord, CommandAPDU.Kind.jpkiComputeDigitalSignature.name)
         }
     }
 
     /// Reads the token EF: which kind of JPKI token this is.
     public func token() throws -> JPKIToken {
-        try card.selectApplet(Self.aid, name: "JPKI")
+        try card.selectApplet(JPKIApplet.aid, name: "JPKI")
         try card.selectEF(Self.tokenFileID, name: "token EF")
-        let response = try card.transmit(CommandAPDU(ins: 0xB0, p1: 0, p2: 0, expectedLength: 32))
+        let response = try card.transmit(
+            card.command { try .readBinary(offset: 0, expectedLength: JPKIApplet.Token.length) })
         guard response.statusWord.isSuccess || response.statusWord == .endOfFileReached else {
             throw card.unexpected(response.statusWord, "READ BINARY of the token EF")
         }
-        guard response.data.count <= 32 else {
+        guard response.data.count <= JPKIApplet.Token.length else {
             throw MynaCardError(.malformedData, "the token EF answer is longer than asked")
         }
         return JPKIToken(bytes: response.data)
@@ -162,18 +170,18 @@ public enum JPKIToken: Hashable, Sendable, CustomStringConvertible {
         // Real cards pad with spaces or NULs.
         let text = String(decoding: bytes.filter { $0 > 0x20 && $0 < 0x7F }, as: UTF8.self)
         switch text {
-        case "JPKIAPICCTOKEN2": self = .myNumberCard
-        case "JPKIAPICCTOKEN": self = .residentRegistryCard
-        case "JPKIAPGPSETOKEN": self = .smartphone
+        case JPKIApplet.Token.myNumberCard: self = .myNumberCard
+        case JPKIApplet.Token.residentRegistryCard: self = .residentRegistryCard
+        case JPKIApplet.Token.smartphone: self = .smartphone
         default: self = .other(text)
         }
     }
 
     public var description: String {
         switch self {
-        case .myNumberCard: "My Number card (JPKIAPICCTOKEN2)"
-        case .residentRegistryCard: "older resident registry card, 住基カード (JPKIAPICCTOKEN)"
-        case .smartphone: "smartphone JPKI (JPKIAPGPSETOKEN)"
+        case .myNumberCard: "My Number card (\(JPKIApplet.Token.myNumberCard))"
+        case .residentRegistryCard: "older resident registry card, 住基カード (\(JPKIApplet.Token.residentRegistryCard))"
+        case .smartphone: "smartphone JPKI (\(JPKIApplet.Token.smartphone))"
         case .other(let text): "unknown JPKI token '\(text)'"
         }
     }

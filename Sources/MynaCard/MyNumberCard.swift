@@ -4,31 +4,45 @@
 //
 //===----------------------------------------------------------------------===//
 
+public import Logging
 public import SmartCard
 
 /// A session with a My Number card over any ``CardChannel``: a PC/SC transaction or an in-memory virtual card.
 ///
 /// The session remembers which applet and EF are selected so that no APDU is sent twice (the card budget of
-/// design.md), decides once from the ATR and the reader whether whole-EF extended reads are possible, and turns
-/// every card answer into a value or a ``MynaCardError``.
+/// Docs/Benchmarks.md), decides once from the ATR and the reader whether whole-EF extended reads are possible, and
+/// turns every card answer into a value or a ``MynaCardError``.
 ///
 /// A session belongs to one channel and one thread. When the card is reset by someone else the selection is
 /// forgotten and ``MynaCardError/Code/cardReset`` is thrown; VERIFY and signatures are never resent on their own.
+///
+/// The session logs its decisions at `debug` (the card profile, retries after a reset) to ``logger``; the channel
+/// logs the exchanges themselves.
 public final class MyNumberCard {
     public let channel: CardChannel
     public let profile: CardProfile
+    /// Where the session logs its decisions; by default the channel's logger.
+    public let logger: Logger
 
     private var selectedApplet: [UInt8]?
-    private var selectedEF: UInt16?
+    private(set) var selectedEF: UInt16?
     /// Whether a VERIFY with a PIN was sent in this session (a reset after it must not lead to a silent retry).
     public private(set) var hasSentPIN = false
 
     /// Starts a session; the profile comes from the card's ATR and the reader's `dwMaxAPDUDataSize` unless given.
-    public init(channel: CardChannel, profile: CardProfile? = nil) {
+    ///
+    /// - Parameter logger: receives the session's diagnostics; `nil` uses the channel's ``CardChannel/logger``.
+    public init(channel: CardChannel, profile: CardProfile? = nil, logger: Logger? = nil) {
         self.channel = channel
-        self.profile =
-            profile
-            ?? CardProfile(atr: channel.transport.atr, readerMaxAPDUDataSize: channel.transport.maxAPDUDataSize)
+        self.logger = logger ?? channel.logger
+        if let profile {
+            self.profile = profile
+            self.logger.debug("card profile given by the caller: \(profile.summary)")
+        } else {
+            self.profile = CardProfile(
+                atr: channel.transport.atr, readerMaxAPDUDataSize: channel.transport.maxAPDUDataSize)
+            self.logger.debug("card profile from the ATR and the reader: \(self.profile.summary)")
+        }
     }
 
     /// The JPKI applet (certificates, PINs, signatures).
@@ -52,7 +66,11 @@ public final class MyNumberCard {
         do {
             return try flow()
         } catch let error as MynaCardError where error.code == .cardReset && !hasSentPIN {
+            logger.debug("the card was reset during a flow that sent no PIN; running it once more")
             return try flow()
+        } catch let error as MynaCardError where error.code == .cardReset {
+            logger.debug("the card was reset after a PIN was sent; not retrying")
+            throw error
         }
     }
 
@@ -78,10 +96,20 @@ public final class MyNumberCard {
         }
     }
 
+    /// Builds a command whose fields the caller derived from the card's facts; a failure is a bug in the caller,
+    /// reported as ``MynaCardError/Code/invalidArgument`` rather than a crash.
+    func command(_ build: () throws -> CommandAPDU) throws -> CommandAPDU {
+        do {
+            return try build()
+        } catch let error as CardError {
+            throw MynaCardError(.invalidArgument, error.reason)
+        }
+    }
+
     /// SELECT an applet by AID (`00 A4 04 0C`), unless it is already selected in this session.
     func selectApplet(_ aid: [UInt8], name: String) throws {
         if selectedApplet == aid { return }
-        let response = try transmit(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: aid))
+        let response = try transmit(command { try .selectApplication(aid: aid) })
         switch response.statusWord {
         case .success:
             selectedApplet = aid
@@ -96,8 +124,7 @@ public final class MyNumberCard {
     /// SELECT an EF of the selected applet (`00 A4 02 0C`), unless it is the current EF.
     func selectEF(_ fid: UInt16, name: String) throws {
         if selectedEF == fid { return }
-        let response = try transmit(
-            CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [UInt8(fid >> 8), UInt8(truncatingIfNeeded: fid)]))
+        let response = try transmit(.selectEF(fid))
         switch response.statusWord {
         case .success: selectedEF = fid
         case .fileNotFound:
@@ -106,158 +133,17 @@ public final class MyNumberCard {
         }
     }
 
-    /// Reads a BER-TLV EF of the selected applet to the exact length its header declares.
-    ///
-    /// On the short profile: SELECT EF (if needed), then READ BINARY of 256 bytes; the first answer reveals the
-    /// length, so the rest follows in ceil(N/256) reads in all. On the extended profile the whole EF comes in one
-    /// READ BINARY (by short EF identifier when the card has them). The end of a file may be answered with `62 82`
-    /// and the bytes left, `6C xx` (handled by the channel) or `6B 00`; a file that ends before its TLV does is an
-    /// error, never a short result.
-    func readTLVFile(_ fid: UInt16, name: String, expectedTags: Set<BERTLV.Tag>, sensitive: Bool = false) throws
-        -> [UInt8]
-    {
-        let wasRedacting = channel.redactsResponseData
-        channel.redactsResponseData = wasRedacting || sensitive
-        defer { channel.redactsResponseData = wasRedacting }
-
-        var data: [UInt8] = []
-        var total: Int?
-        var firstCommand: CommandAPDU?
-        let chunk = profile.maximumReadLength
-        if profile.usesShortEFIdentifiers, fid >= 1, fid <= 30 {
-            firstCommand = try CommandAPDU(
-                ins: 0xB0, p1: 0x80 | UInt8(fid), p2: 0, expectedLength: chunk, forceExtended: chunk > 256)
-        } else {
-            try selectEF(fid, name: name)
-        }
-        while total.map({ data.count < $0 }) ?? true {
-            let offset = data.count
-            let wanted = min(chunk, total.map { $0 - offset } ?? chunk)
-            let command: CommandAPDU
-            if let first = firstCommand {
-                command = first
-                firstCommand = nil
-            } else {
-                guard offset <= 0x7FFF else {
-                    throw MynaCardError(.malformedData, "\(name) is longer than READ BINARY offsets can address")
-                }
-                command = try CommandAPDU(
-                    ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF), expectedLength: wanted,
-                    forceExtended: wanted > 256)
-            }
-            let response = try transmit(command)
-            let endOfFile: Bool
-            switch response.statusWord {
-            case .success: endOfFile = false
-            case .endOfFileReached, .wrongP1P2: endOfFile = true
-            case .securityStatusNotSatisfied:
-                throw MynaCardError(
-                    .securityStatusNotSatisfied, "the card requires a PIN before reading \(name)",
-                    statusWord: response.statusWord)
-            case .fileNotFound, .commandNotAllowedNoCurrentEF:
-                throw MynaCardError(.fileNotFound, "the card cannot read \(name)", statusWord: response.statusWord)
-            default:
-                throw unexpected(response.statusWord, "READ BINARY of \(name)")
-            }
-            if command.p1 & 0x80 != 0 { selectedEF = fid }
-            guard response.data.count <= (command.expectedLength ?? 0) else {
-                throw MynaCardError(
-                    .malformedData,
-                    "the card sent \(response.data.count) bytes of \(name) where \(command.expectedLength ?? 0) were asked")
-            }
-            data += response.data
-            if total == nil {
-                do {
-                    if let header = try BERTLV.header(of: data) {
-                        guard expectedTags.contains(header.tag) else {
-                            throw MynaCardError(
-                                .malformedData, "\(name) starts with tag \(header.tag), not \(expectedTags.map(\.description).sorted().joined(separator: " or "))")
-                        }
-                        total = header.totalLength
-                    }
-                } catch let error as CardError {
-                    throw MynaCardError(.malformedData, "\(name) is not valid BER-TLV: \(error.reason)")
-                }
-            }
-            if let total, data.count >= total { break }
-            if endOfFile || response.data.isEmpty {
-                throw MynaCardError(
-                    .malformedData,
-                    "\(name) ends after \(data.count) bytes"
-                        + (total.map { " but its header declares \($0)" } ?? " inside its header"))
-            }
-        }
-        return Array(data.prefix(total ?? 0))
+    /// Records that a READ BINARY by short EF identifier made `fid` the current EF.
+    func noteSelected(ef fid: UInt16) {
+        selectedEF = fid
     }
 
-    /// Reads the tries left of the PIN in `pinEF` with an empty VERIFY (`00 20 00 80`), which spends nothing.
-    func pinStatus(pinEF: UInt16, kind: PINKind) throws -> PINStatus {
-        try selectEF(pinEF, name: "\(kind.displayName) EF")
-        let response = try transmit(CommandAPDU(ins: 0x20, p1: 0x00, p2: 0x80))
-        if let tries = response.statusWord.triesRemaining {
-            return PINStatus(kind: kind, triesLeft: tries)
-        }
-        switch response.statusWord {
-        case .authenticationMethodBlocked, .referenceDataNotUsable:
-            return PINStatus(kind: kind, triesLeft: 0)
-        default:
-            // 90 00 would hide the counter (one implementation's quirk): refuse to guess.
-            throw unexpected(response.statusWord, "empty VERIFY of the \(kind.displayName)")
-        }
-    }
-
-    /// VERIFY with the PIN, guarded: the tries are read first; none left reports blocked without sending, one left
-    /// is refused unless `allowLastTry`. The PIN is wiped afterwards, whatever happens.
-    func verify(_ pin: PIN, pinEF: UInt16, allowLastTry: Bool) throws {
-        defer { pin.wipe() }
-        guard !pin.isWiped else {
-            throw MynaCardError(.invalidPINFormat, "the PIN was already used and wiped; ask for it again")
-        }
-        let status = try pinStatus(pinEF: pinEF, kind: pin.kind)
-        if status.isBlocked {
-            throw MynaCardError(
-                .pinBlocked, "the \(pin.kind.displayName) is blocked; it can only be reset at the municipal office",
-                triesLeft: 0)
-        }
-        if status.triesLeft == 1 && !allowLastTry {
-            throw MynaCardError(
-                .lastTryRefused,
-                "only one try is left on the \(pin.kind.displayName); a wrong PIN now blocks it. Nothing was sent; "
-                    + "allow the last try explicitly to go on",
-                triesLeft: 1)
-        }
-        let command = try pin.withBytes { bytes in try CommandAPDU(ins: 0x20, p1: 0x00, p2: 0x80, data: bytes) }
+    /// Records that a VERIFY with a PIN is about to be sent: from now on no flow of this session is repeated.
+    func noteSendingPIN() {
         hasSentPIN = true
-        let response = try transmit(command)
-        if response.statusWord.isSuccess { return }
-        if let tries = response.statusWord.triesRemaining {
-            if tries == 0 {
-                throw MynaCardError(
-                    .pinBlocked, "wrong \(pin.kind.displayName); it is now blocked", triesLeft: 0,
-                    statusWord: response.statusWord)
-            }
-            throw MynaCardError(
-                .wrongPIN, "wrong \(pin.kind.displayName); \(tries) \(tries == 1 ? "try" : "tries") left",
-                triesLeft: tries, statusWord: response.statusWord)
-        }
-        switch response.statusWord {
-        case .authenticationMethodBlocked, .referenceDataNotUsable:
-            throw MynaCardError(
-                .pinBlocked, "the \(pin.kind.displayName) is blocked", triesLeft: 0, statusWord: response.statusWord)
-        default:
-            throw unexpected(response.statusWord, "VERIFY of the \(pin.kind.displayName)")
-        }
     }
 
     func unexpected(_ statusWord: StatusWord, _ what: String) -> MynaCardError {
         MynaCardError(.unexpectedStatus, "\(what) answered \(statusWord)", statusWord: statusWord)
     }
-}
-
-/// The state of one PIN's retry counter.
-public struct PINStatus: Hashable, Sendable {
-    public var kind: PINKind
-    public var triesLeft: Int
-    public var isBlocked: Bool { triesLeft == 0 }
-    public var maximumTries: Int { kind.maximumTries }
 }

@@ -10,9 +10,9 @@ import Glibc
 
 /// A PIN held in memory only as long as needed.
 ///
-/// The format is checked on creation (4 digits; the signing password 6-16 of A-Z and 0-9, lower case upper-cased),
-/// so a malformed PIN never reaches the card. The bytes are overwritten with zeros by ``wipe()`` and when the value
-/// is released; the PIN is never printed (its description is `PIN(<redacted>)`).
+/// The format is checked on creation (``PINKind/isValidFormat(_:)``: 4 digits; the signing password 6-16 of A-Z and
+/// 0-9, lower case upper-cased), so a malformed PIN never reaches the card. The bytes are overwritten with zeros by
+/// ``wipe()`` and when the value is released; the PIN is never printed (its description is `PIN(<redacted>)`).
 public final class PIN: @unchecked Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     // @unchecked: the storage is written only by init and wipe(); callers hand a PIN to one flow at a time.
     public let kind: PINKind
@@ -30,21 +30,14 @@ public final class PIN: @unchecked Sendable, CustomStringConvertible, CustomDebu
             value.removeLast()
         }
         self.kind = kind
-        switch kind {
-        case .authentication, .cardInfo:
-            guard value.count == 4, value.allSatisfy({ (0x30...0x39).contains($0) }) else {
-                Self.zero(&value)
-                throw MynaCardError(.invalidPINFormat, "the \(kind.displayName) must be exactly 4 digits")
-            }
-        case .signing:
+        if kind == .signing {
+            // Lower-case letters are sent as upper case: the signing password allows only A-Z.
             for i in value.indices where (0x61...0x7A).contains(value[i]) { value[i] -= 0x20 }
-            guard (6...16).contains(value.count),
-                value.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) })
-            else {
-                Self.zero(&value)
-                throw MynaCardError(
-                    .invalidPINFormat, "the signing password must be 6 to 16 characters, letters A-Z and digits only")
-            }
+        }
+        guard kind.isValidFormat(value) else {
+            Self.zero(&value)
+            let subject = kind == .signing ? "signing password" : kind.displayName
+            throw MynaCardError(.invalidPINFormat, "the \(subject) must be \(kind.formatRule)")
         }
         storage = value
         Self.zero(&value)

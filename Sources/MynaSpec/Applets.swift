@@ -48,6 +48,18 @@ public enum JPKIApplet {
 
     /// The length of the card's RSA-2048 signatures.
     public static let signatureLength = 256
+
+    /// COMPUTE DIGITAL SIGNATURE, the JPKI applet's proprietary signing command: `80 2A 00 80 Lc DigestInfo 00`.
+    ///
+    /// With a private key EF selected (and its PIN verified), the card pads the DigestInfo with PKCS#1 v1.5 (RFC 8017
+    /// section 9.2) and answers the ``JPKIApplet/signatureLength``-byte signature. It shares its INS with the
+    /// interindustry PERFORM SECURITY OPERATION but has a proprietary class.
+    public enum ComputeDigitalSignature {
+        public static let cla: UInt8 = 0x80
+        public static let ins: UInt8 = 0x2A
+        public static let p1: UInt8 = 0x00
+        public static let p2: UInt8 = 0x80
+    }
 }
 
 /// The card-info input support applet (券面事項入力補助AP): the My Number and the four basic attributes.

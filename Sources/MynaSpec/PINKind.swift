@@ -28,6 +28,10 @@ public enum PINKind: String, Hashable, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// VERIFY's P2 for every PIN of the card: specific reference data (bit 8) number 0, which the card resolves to
+    /// the PIN EF selected just before (``pinFileID``).
+    public static let verifyReference: UInt8 = 0x80
+
     /// Whether `bytes` (ASCII, no padding, already upper-cased) is a PIN of this kind: 4 digits, or for the signing
     /// password 6 to 16 of A-Z and 0-9.
     public func isValidFormat(_ bytes: some Collection<UInt8>) -> Bool {

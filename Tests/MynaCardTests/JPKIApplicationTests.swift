@@ -9,7 +9,7 @@ import MynaSimulator
 import SmartCard
 import XCTest
 
-/// Each flow's exact APDU sequence against the in-memory virtual card: the card budget of design.md.
+/// Each flow's exact APDU sequence against the in-memory virtual card: the card budget of Docs/Benchmarks.md.
 final class JPKIApplicationTests: XCTestCase {
     func testAuthenticationCertificateShortProfileIsSelectSelectAndCeilNOver256Reads() throws {
         let (card, transport, _) = try Fixture.session()

@@ -7,7 +7,7 @@
 import SmartCard
 import XCTest
 
-/// The My Number card ATRs of jpki-card-facts.md section 1, and broken ones.
+/// The My Number card ATRs OpenSC registers (MynaSpec's KnownATRs), and broken ones.
 final class ATRTests: XCTestCase {
     func testContactATRWithoutHistoricalBytes() throws {
         let atr = try ATR(hex: "3B E0 00 FF 81 31 FE 45 14")

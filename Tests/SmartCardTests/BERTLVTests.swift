@@ -99,4 +99,37 @@ final class BERTLVTests: XCTestCase {
         XCTAssertEqual(objects[2].tag.bytes, [0x5F, 0x1F])
         XCTAssertEqual(try BERTLV.decodeSequence([]), [])
     }
+
+    func testEncoderUsesTheShortestDefiniteLength() throws {
+        // The boundaries of each length form (ISO/IEC 8825-1 section 8.1.3).
+        let cases: [(Int, [UInt8])] = [
+            (0, [0x00]), (0x7F, [0x7F]), (0x80, [0x81, 0x80]), (0xFF, [0x81, 0xFF]), (0x100, [0x82, 0x01, 0x00]),
+            (0xFFFF, [0x82, 0xFF, 0xFF]), (0x10000, [0x83, 0x01, 0x00, 0x00]),
+            (0x0100_0000, [0x84, 0x01, 0x00, 0x00, 0x00]),
+        ]
+        for (length, field) in cases {
+            XCTAssertEqual(BERTLV.encodeLength(length), field, "\(length)")
+            let header = try BERTLV.header(of: [0x04] + field)
+            XCTAssertEqual(header?.valueLength, length, "\(length)")
+            XCTAssertEqual(header?.headerLength, 1 + field.count, "\(length)")
+        }
+    }
+
+    func testEncoderWritesTagLengthValue() throws {
+        XCTAssertEqual(
+            BERTLV.encode(tag: 0xDF22, value: Array("name".utf8)), [0xDF, 0x22, 0x04, 0x6E, 0x61, 0x6D, 0x65])
+        XCTAssertEqual(BERTLV.encode(tag: 0x80, value: [0x01, 0x02]), [0x80, 0x02, 0x01, 0x02])
+        XCTAssertEqual(BERTLV.encode(tag: BERTLV.Tag(bytes: [0x84]), value: []), [0x84, 0x00])
+        let long = [UInt8](repeating: 0x41, count: 300)
+        let encoded = BERTLV.encode(tag: 0xFF20, value: long)
+        XCTAssertEqual(Array(encoded.prefix(5)), [0xFF, 0x20, 0x82, 0x01, 0x2C])
+        XCTAssertEqual(encoded.count, 5 + 300)
+        // The encoder and the decoder agree, and `bytes` is the encoder.
+        let object = try BERTLV(decoding: encoded)
+        XCTAssertEqual(object, BERTLV(tag: 0xFF20, value: long))
+        XCTAssertEqual(object.bytes, encoded)
+        // Nested: what the card-info applet's attributes EF looks like.
+        let inner = BERTLV.encode(tag: 0xDF25, value: [0x31])
+        XCTAssertEqual(try BERTLV(decoding: BERTLV.encode(tag: 0xFF20, value: inner)).children(), [BERTLV(tag: 0xDF25, value: [0x31])])
+    }
 }

@@ -10,7 +10,7 @@
 /// the indefinite form is rejected (card data and DER are definite), and nesting is bounded.
 public struct BERTLV: Hashable, Sendable {
     /// A tag, kept as its encoded bytes (`0x5F4E` is `[0x5F, 0x4E]`).
-    public struct Tag: Hashable, Sendable, CustomStringConvertible {
+    public struct Tag: Hashable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
         public var bytes: [UInt8]
         public init(bytes: [UInt8]) { self.bytes = bytes }
         /// A tag from its big-endian numeric form: `Tag(0xDF22)`.
@@ -23,6 +23,8 @@ public struct BERTLV: Hashable, Sendable {
             } while v != 0
             self.bytes = b
         }
+        /// A tag from its big-endian numeric form written as a literal: `0xDF22` where a tag is expected.
+        public init(integerLiteral value: UInt32) { self.init(value) }
         /// Bit 6 of the first byte: the value is a sequence of data objects.
         public var isConstructed: Bool { (bytes.first ?? 0) & 0x20 != 0 }
         public var description: String { Hex.encode(bytes) }
@@ -127,19 +129,38 @@ public struct BERTLV: Hashable, Sendable {
     }
 
     /// The object encoded: tag, definite length in the shortest form, value.
-    public var bytes: [UInt8] {
-        var out = tag.bytes
-        let n = value.count
-        if n < 0x80 {
-            out.append(UInt8(n))
-        } else if n <= 0xFF {
-            out += [0x81, UInt8(n)]
-        } else if n <= 0xFFFF {
-            out += [0x82, UInt8(n >> 8), UInt8(truncatingIfNeeded: n)]
-        } else {
-            out += [0x83, UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)]
+    public var bytes: [UInt8] { Self.encode(tag: tag, value: value) }
+
+    /// Encodes one data object: the tag, the length of `value` in the shortest definite form (ISO/IEC 8825-1 section
+    /// 8.1.3, as DER requires), then `value`.
+    ///
+    /// `BERTLV.encode(tag: 0xDF22, value: Array("name".utf8))` gives `DF 22 04 6E 61 6D 65`.
+    ///
+    /// - Precondition: `value` is shorter than 2^32 bytes.
+    public static func encode(tag: Tag, value: some Collection<UInt8>) -> [UInt8] {
+        let length = encodeLength(value.count)
+        var out: [UInt8] = []
+        out.reserveCapacity(tag.bytes.count + length.count + value.count)
+        out += tag.bytes
+        out += length
+        out += value
+        return out
+    }
+
+    /// The length field for a value of `length` bytes in the shortest definite form: one byte below 128, else `81`
+    /// to `84` followed by the big-endian length without leading zero bytes.
+    ///
+    /// - Precondition: `length` is in 0..<2^32.
+    public static func encodeLength(_ length: Int) -> [UInt8] {
+        precondition(length >= 0 && length <= 0xFFFF_FFFF, "BER-TLV length \(length) outside 0..<2^32")
+        if length < 0x80 { return [UInt8(length)] }
+        var octets: [UInt8] = []
+        var rest = length
+        while rest > 0 {
+            octets.insert(UInt8(truncatingIfNeeded: rest), at: 0)
+            rest >>= 8
         }
-        return out + value
+        return [0x80 | UInt8(octets.count)] + octets
     }
 
     // MARK: - Internals

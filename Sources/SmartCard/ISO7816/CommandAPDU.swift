@@ -58,6 +58,17 @@ public struct CommandAPDU: Hashable, Sendable {
         if let ne = expectedLength, !(1...65536).contains(ne) {
             throw CardError(.invalidCommand, "expected length \(ne) is outside 1...65536")
         }
+        self.init(
+            uncheckedCLA: cla, ins: ins, p1: p1, p2: p2, data: data, expectedLength: expectedLength,
+            forceExtended: forceExtended)
+    }
+
+    /// Creates a command whose fields the caller has already checked (the named constructors with fixed lengths).
+    init(
+        uncheckedCLA cla: UInt8, ins: UInt8, p1: UInt8, p2: UInt8, data: [UInt8] = [], expectedLength: Int? = nil,
+        forceExtended: Bool = false
+    ) {
+        assert(data.count <= 65535 && (expectedLength.map { (1...65536).contains($0) } ?? true))
         self.cla = cla
         self.ins = ins
         self.p1 = p1
@@ -86,7 +97,7 @@ public struct CommandAPDU: Hashable, Sendable {
     /// RETRY COUNTER. Such data is never traced, and such a command is never sent twice on its own.
     public var isPINCommand: Bool { Self.isPINInstruction(ins) }
 
-    static func isPINInstruction(_ ins: UInt8) -> Bool { ins == 0x20 || ins == 0x21 || ins == 0x24 || ins == 0x2C }
+    static func isPINInstruction(_ ins: UInt8) -> Bool { Kind.pinInstructions.contains(ins) }
 
     /// The same command asking for a different number of response bytes (used on `6C xx`).
     public func withExpectedLength(_ ne: Int?) throws -> CommandAPDU {

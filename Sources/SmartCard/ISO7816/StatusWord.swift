@@ -14,24 +14,59 @@ public struct StatusWord: RawRepresentable, Hashable, Sendable {
     public var sw1: UInt8 { UInt8(rawValue >> 8) }
     public var sw2: UInt8 { UInt8(truncatingIfNeeded: rawValue) }
 
+    /// `90 00`: the command was executed.
     public static let success = StatusWord(rawValue: 0x9000)
+    /// `62 81`: part of the returned data may be corrupted.
+    public static let partOfDataCorrupted = StatusWord(rawValue: 0x6281)
+    /// `62 82`: the end of the file was reached before Ne bytes were read.
     public static let endOfFileReached = StatusWord(rawValue: 0x6282)
+    /// `62 83`: the selected file is deactivated.
+    public static let selectedFileDeactivated = StatusWord(rawValue: 0x6283)
+    /// `67 00`: wrong length (Lc or Le).
     public static let wrongLength = StatusWord(rawValue: 0x6700)
+    /// `69 81`: the command does not fit the file's structure.
+    public static let commandIncompatibleWithFileStructure = StatusWord(rawValue: 0x6981)
+    /// `69 82`: security status not satisfied (a PIN must be verified first).
     public static let securityStatusNotSatisfied = StatusWord(rawValue: 0x6982)
+    /// `69 83`: the authentication method (the PIN) is blocked.
     public static let authenticationMethodBlocked = StatusWord(rawValue: 0x6983)
+    /// `69 84`: the reference data is not usable.
     public static let referenceDataNotUsable = StatusWord(rawValue: 0x6984)
+    /// `69 85`: conditions of use not satisfied.
     public static let conditionsNotSatisfied = StatusWord(rawValue: 0x6985)
+    /// `69 86`: command not allowed, there is no current EF.
     public static let commandNotAllowedNoCurrentEF = StatusWord(rawValue: 0x6986)
+    /// `6A 80`: incorrect parameters in the command data field.
     public static let wrongData = StatusWord(rawValue: 0x6A80)
+    /// `6A 81`: function not supported.
     public static let functionNotSupported = StatusWord(rawValue: 0x6A81)
+    /// `6A 82`: file or application not found.
     public static let fileNotFound = StatusWord(rawValue: 0x6A82)
+    /// `6A 83`: record not found.
     public static let recordNotFound = StatusWord(rawValue: 0x6A83)
-    public static let incorrectP1P2 = StatusWord(rawValue: 0x6A86)
+    /// `6A 86`: incorrect parameters P1-P2 (values the command does not accept). Not to be confused with
+    /// ``offsetOutsideEF`` (`6B 00`).
+    public static let incorrectParametersP1P2 = StatusWord(rawValue: 0x6A86)
+    /// `6A 87`: Nc inconsistent with parameters P1-P2.
+    public static let dataLengthInconsistentWithP1P2 = StatusWord(rawValue: 0x6A87)
+    /// `6A 88`: referenced data (a PIN, a key) not found.
     public static let referencedDataNotFound = StatusWord(rawValue: 0x6A88)
-    public static let wrongP1P2 = StatusWord(rawValue: 0x6B00)
+    /// `6B 00`: wrong parameters P1-P2, which READ BINARY answers for an offset beyond the end of the EF (some cards
+    /// answer it where others answer ``endOfFileReached``).
+    public static let offsetOutsideEF = StatusWord(rawValue: 0x6B00)
+    /// `6D 00`: instruction code not supported or invalid.
     public static let instructionNotSupported = StatusWord(rawValue: 0x6D00)
+    /// `6E 00`: class not supported.
     public static let classNotSupported = StatusWord(rawValue: 0x6E00)
+    /// `6F 00`: no precise diagnosis.
     public static let noPreciseDiagnosis = StatusWord(rawValue: 0x6F00)
+
+    /// `6A 86`.
+    @available(*, deprecated, renamed: "incorrectParametersP1P2")
+    public static var incorrectP1P2: StatusWord { incorrectParametersP1P2 }
+    /// `6B 00`.
+    @available(*, deprecated, renamed: "offsetOutsideEF")
+    public static var wrongP1P2: StatusWord { offsetOutsideEF }
 
     /// `90 00`.
     public var isSuccess: Bool { rawValue == 0x9000 }

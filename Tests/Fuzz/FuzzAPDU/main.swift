@@ -8,6 +8,7 @@
 // from the input. Input: OpenSC fuzz-reader format (FuzzChunks): block 1 the ATR, then one response per block.
 
 import FuzzSupport
+import Logging
 import SmartCard
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -24,18 +25,19 @@ enum APDUTarget {
         do {
             return [
                 // SELECT the JPKI AP (case 3), an EF, READ BINARY of 256 and of 7 bytes (case 2).
-                try CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0, 0, 0, 1]),
-                try CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x00, 0x0A]),
-                try CommandAPDU(ins: 0xB0, p1: 0x00, p2: 0x00, expectedLength: 256),
-                try CommandAPDU(ins: 0xB0, p1: 0x01, p2: 0x00, expectedLength: 7),
-                // VERIFY (case 1 and case 3; its data must never reach a trace).
-                try CommandAPDU(ins: 0x20, p1: 0x00, p2: 0x80),
-                try CommandAPDU(ins: 0x20, p1: 0x00, p2: 0x80, data: pin),
+                try .selectApplication(aid: [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0, 0, 0, 1]),
+                .selectEF(0x000A),
+                try .readBinary(offset: 0, expectedLength: 256),
+                try .readBinary(offset: 0x0100, expectedLength: 7),
+                // VERIFY (case 1 and case 3; its data must never reach a trace or a log), and a VERIFY with an
+                // extended Lc no flow sends.
+                .verifyStatus(reference: 0x80),
+                try .verify(reference: 0x80, pin: pin),
                 try CommandAPDU(ins: 0x20, p1: 0x00, p2: 0x80, data: pin, forceExtended: true),
                 // COMPUTE DIGITAL SIGNATURE (case 4, proprietary class) and an extended READ BINARY (case 2E).
                 try CommandAPDU(cla: 0x80, ins: 0x2A, p1: 0x00, p2: 0x80, data: [UInt8](repeating: 0x5A, count: 51),
                     expectedLength: 256),
-                try CommandAPDU(ins: 0xB0, p1: 0x8A, p2: 0x00, expectedLength: 65536),
+                try .readBinary(shortEFIdentifier: 0x0A, expectedLength: 65536),
             ]
         } catch {
             fatalError("the script's commands are valid: \(error)")
@@ -59,6 +61,10 @@ enum APDUTarget {
                 fuzzCheck(!event.command.contains(pinHex), "VERIFY data in a trace: \(event.command)")
                 _ = event.line
             }
+        }
+        if bytes.count % 3 == 0 {
+            // The logger sees what the tracer sees, and never the PIN either.
+            channel.logger = Logger(label: "fuzz", factory: { _ in PINScreeningLogHandler() })
         }
         for command in script {
             let before = channel.apduCount
@@ -99,6 +105,22 @@ enum APDUTarget {
         } else {
             fuzzCheck(bytes.count < 2, "a response of \(bytes.count) bytes was rejected")
         }
+    }
+}
+
+/// Fails the run when a log message carries the PIN of the script.
+struct PINScreeningLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let message = "\(event.message)"
+        fuzzCheck(!message.contains(Hex.encode(APDUTarget.pin, separator: " ")), "PIN in a log message: \(message)")
     }
 }
 

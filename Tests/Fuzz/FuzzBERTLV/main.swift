@@ -32,7 +32,14 @@ enum BERTLVTarget {
         if let object = try? BERTLV(decoding: bytes) {
             // The shortest-form re-encoding is never longer and decodes to the same object.
             let encoded = object.bytes
+            fuzzCheck(encoded == BERTLV.encode(tag: object.tag, value: object.value), "bytes is not the encoder")
             fuzzCheck(encoded.count <= bytes.count, "re-encoding grew from \(bytes.count) to \(encoded.count)")
+            // The length field alone reads back as the same length.
+            let field = BERTLV.encodeLength(object.value.count)
+            let header = try? BERTLV.header(of: object.tag.bytes + field)
+            fuzzCheck(
+                header?.valueLength == object.value.count && header?.headerLength == object.tag.bytes.count + field.count,
+                "length field \(Hex.encode(field)) does not read back as \(object.value.count)")
             fuzzCheck((try? BERTLV(decoding: encoded)) == object, "re-encoding does not decode to the same object")
             walk(object, depth: 0)
         }

@@ -69,7 +69,7 @@ enum MynaCardReadTarget {
             // GET RESPONSE) stays far below this.
             fuzzCheck(transport.commands.count <= 2_000, "\(flow.0) sent \(transport.commands.count) APDUs")
             // A VERIFY with data is sent at most once, and never again after a reset.
-            let verifies = transport.commands.filter { $0.count > 5 && $0[1] == 0x20 }
+            let verifies = transport.commands.filter { $0.count > 5 && $0[1] == CommandAPDU.Kind.verify.instruction }
             fuzzCheck(verifies.count <= 1, "\(flow.0) sent \(verifies.count) VERIFY commands with data")
         }
     }
