@@ -11,7 +11,7 @@ import os
 import struct
 import sys
 
-root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Fuzz", "corpus")
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fuzz", "corpus")
 
 
 def write(target, name, data):
@@ -45,7 +45,8 @@ pki = sys.argv[1]
 der = {n: open(os.path.join(pki, n + ".der"), "rb").read()
        for n in ["auth", "sign", "auth-root", "sign-root", "empty.crl", "revoked.crl"]}
 
-# (b) ATRs: the My Number card ATRs OpenSC registers (jpki-card-facts.md section 1), and broken variants.
+# (b) ATRs: the My Number card ATRs OpenSC registers (the list in Sources/MynaSpec/KnownATRs.swift), and broken
+# variants.
 atrs = {
     "contact-e0": "3B E0 00 FF 81 31 FE 45 14",
     "contact-da": "3B DA 13 FF 81 31 FB 46 80 12 39 2F 31 C1 73 C6 01 C0 3B",

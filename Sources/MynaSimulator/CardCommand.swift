@@ -4,32 +4,36 @@
 //
 //===----------------------------------------------------------------------===//
 
-/// Status words the virtual card answers with (card side; the host side has its own types in `SmartCard`).
-enum CardStatus: UInt16, Sendable {
-    case success = 0x9000
-    /// End of file reached before reading Ne bytes.
-    case endOfFile = 0x6282
-    case wrongLength = 0x6700
-    /// Command incompatible with file structure (READ BINARY on a PIN or key EF).
-    case incompatibleFileStructure = 0x6981
-    case securityStatusNotSatisfied = 0x6982
-    case authenticationMethodBlocked = 0x6983
-    /// Conditions of use not satisfied (GET RESPONSE with nothing pending).
-    case conditionsNotSatisfied = 0x6985
-    /// Command not allowed: no current EF.
-    case noCurrentEF = 0x6986
-    case fileNotFound = 0x6A82
-    case incorrectP1P2 = 0x6A86
-    /// Referenced data not found (VERIFY naming a PIN EF that does not exist).
-    case referencedDataNotFound = 0x6A88
-    /// Wrong parameters P1-P2: offset outside the EF.
-    case offsetOutsideEF = 0x6B00
-    case insNotSupported = 0x6D00
-    case claNotSupported = 0x6E00
-    /// No precise diagnosis (an internal failure, for example of the signing key).
-    case technicalProblem = 0x6F00
+/// The instructions the virtual card carries out, each in the class it is defined in: the interindustry class `00`
+/// for the ISO 7816-4 commands, the proprietary class `80` for JPKI's COMPUTE DIGITAL SIGNATURE.
+enum CardInstruction: Sendable, Equatable {
+    /// SELECT (`00 A4`): an applet by AID, an EF by file identifier, or the MF.
+    case select
+    /// READ BINARY (`00 B0`): bytes of a transparent EF, by offset or short EF identifier.
+    case readBinary
+    /// VERIFY (`00 20`): a PIN, or with no data the counter of one.
+    case verify
+    /// GET RESPONSE (`00 C0`): the data a `61 xx` announced.
+    case getResponse
+    /// COMPUTE DIGITAL SIGNATURE (`80 2A`): JPKI's PKCS#1 v1.5 signature with the current key EF.
+    case computeDigitalSignature
 
-    var bytes: [UInt8] { [UInt8(rawValue >> 8), UInt8(rawValue & 0xFF)] }
+    /// The instruction for a header's CLA and INS, or `nil` when the card has no such instruction in that class.
+    init?(cla: UInt8, ins: UInt8) {
+        switch (cla, ins) {
+        case (0x00, 0xA4): self = .select
+        case (0x00, 0xB0): self = .readBinary
+        case (0x00, 0x20): self = .verify
+        case (0x00, 0xC0): self = .getResponse
+        case (0x80, 0x2A): self = .computeDigitalSignature
+        default: return nil
+        }
+    }
+
+    /// Whether the card knows the class at all (it answers `6E 00` otherwise, `6D 00` for an unknown INS in it).
+    static func isSupportedClass(_ cla: UInt8) -> Bool {
+        cla == 0x00 || cla == 0x80
+    }
 }
 
 /// A command APDU as the card parsed it (ISO 7816-3 cases 1, 2S, 3S, 4S, 2E, 3E, 4E).

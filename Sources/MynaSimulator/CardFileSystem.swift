@@ -4,6 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+// The card's ISO 7816-4 file system as data: applets (DFs) holding elementary files, each with the access condition
+// or counter the commands check. What goes into it for a My Number card is in MyNumberCardFileSystem.swift.
+
 /// Who may read a transparent EF.
 enum AccessCondition: Sendable, Equatable {
     /// Anybody.
@@ -45,6 +48,14 @@ struct ElementaryFile: Sendable {
     /// The short EF identifier (1-30) that READ BINARY may use in P1, if any.
     var shortIdentifier: UInt8?
     var content: Content
+
+    /// A file whose short EF identifier is its FID when the FID is 0001-001E, as on the My Number card; other files
+    /// have none.
+    init(fid: UInt16, content: Content) {
+        self.fid = fid
+        self.shortIdentifier = (1...0x1E).contains(fid) ? UInt8(fid) : nil
+        self.content = content
+    }
 }
 
 /// A dedicated file (an applet) selected by its AID, holding EFs.
@@ -61,10 +72,24 @@ struct DedicatedFile: Sendable {
     }
 }
 
-/// The AIDs of the virtual card's applets.
-public enum MyNumberCardAID {
-    /// JPKI AP (公的個人認証AP): `D3 92 F0 00 26 01 00 00 00 01`.
-    public static let jpki: [UInt8] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01]
-    /// Card-info input support AP (券面事項入力補助AP): `D3 92 10 00 31 00 01 01 04 08`.
-    public static let cardInfo: [UInt8] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08]
+/// The applets of a card. Applets and files are addressed by their index, which never changes once built.
+struct CardFileSystem: Sendable {
+    var applets: [DedicatedFile]
+
+    /// The index of the applet whose AID is `aid`.
+    func applet(withAID aid: [UInt8]) -> Int? {
+        applets.firstIndex { $0.aid == aid }
+    }
+
+    /// The applet and file index of the EF `fid` in the applet `aid`.
+    func location(ofEF fid: UInt16, inApplet aid: [UInt8]) -> (applet: Int, file: Int)? {
+        guard let applet = applet(withAID: aid), let file = applets[applet].index(ofFID: fid) else { return nil }
+        return (applet, file)
+    }
+
+    /// The content of file `file` in applet `applet`.
+    subscript(applet: Int, file: Int) -> ElementaryFile.Content {
+        get { applets[applet].files[file].content }
+        set { applets[applet].files[file].content = newValue }
+    }
 }

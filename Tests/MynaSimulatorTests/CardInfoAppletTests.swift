@@ -85,6 +85,6 @@ final class CardInfoAppletTests: XCTestCase {
         exchange(card, "00 20 00 80", "69 83")
         XCTAssertEqual(card.triesLeft(.cardInfo), 0)
         // The JPKI PINs are separate.
-        XCTAssertEqual(card.triesLeft(.auth), 3)
+        XCTAssertEqual(card.triesLeft(.authentication), 3)
     }
 }

@@ -123,8 +123,8 @@ final class JPKIAppletTests: XCTestCase {
         for _ in 0..<5 { exchange(card, "00 20 00 80", "63 C3") }
         exchange(card, Fixture.selectEF("00 1B"), "90 00")
         exchange(card, "00 20 00 80", "63 C5")
-        XCTAssertEqual(card.triesLeft(.auth), 3)
-        XCTAssertEqual(card.triesLeft(.sign), 5)
+        XCTAssertEqual(card.triesLeft(.authentication), 3)
+        XCTAssertEqual(card.triesLeft(.signing), 5)
         // After a successful VERIFY the card still answers 63 Cx.
         exchange(card, Fixture.verify("ABC123"), "90 00")
         exchange(card, "00 20 00 80", "63 C5")
@@ -139,7 +139,7 @@ final class JPKIAppletTests: XCTestCase {
         exchange(card, "00 20 00 80", "63 C1")
         exchange(card, Fixture.verify("1234"), "90 00")
         exchange(card, "00 20 00 80", "63 C3")
-        XCTAssertEqual(card.triesLeft(.auth), 3)
+        XCTAssertEqual(card.triesLeft(.authentication), 3)
     }
 
     func testBlockedPINAnswers6983() throws {
@@ -153,7 +153,7 @@ final class JPKIAppletTests: XCTestCase {
         exchange(card, Fixture.verify("WRONG5"), "63 C0")
         exchange(card, "00 20 00 80", "69 83")
         exchange(card, Fixture.verify("ABC123"), "69 83")
-        XCTAssertEqual(card.triesLeft(.sign), 0)
+        XCTAssertEqual(card.triesLeft(.signing), 0)
         // Neither reset nor a power cycle unblocks it.
         card.reset()
         exchange(card, Fixture.selectJPKI, "90 00")

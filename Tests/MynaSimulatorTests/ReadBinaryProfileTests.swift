@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import MynaSimulator
+import MynaSpec
 import XCTest
 
 /// End-of-file answers, GET RESPONSE chaining, the extended profile and certificate padding.
@@ -125,6 +126,6 @@ final class ReadBinaryProfileTests: XCTestCase {
         let all = readAll(card, size: der.count + 100)
         XCTAssertEqual(Array(all.prefix(der.count)), der)
         XCTAssertEqual(Array(all.suffix(100)), [UInt8](repeating: 0xFF, count: 100))
-        XCTAssertEqual(card.contents(ofEF: 0x000A, inApplet: MyNumberCardAID.jpki)?.count, der.count + 100)
+        XCTAssertEqual(card.contents(ofEF: 0x000A, inApplet: JPKIApplet.aid)?.count, der.count + 100)
     }
 }

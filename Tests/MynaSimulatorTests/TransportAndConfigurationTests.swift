@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import MynaSimulator
+import MynaSpec
 import SmartCard
 import XCTest
 
@@ -56,16 +57,19 @@ final class TransportAndConfigurationTests: XCTestCase {
     }
 
     func testMyNumberCheckDigit() {
+        // The card validates its My Number with MynaSpec's rule; this pins that rule as the card relies on it.
         // Weights 6 5 4 3 2 7 6 5 4 3 2 give 212 for 12345678901; 212 mod 11 = 3, check digit 11 - 3 = 8.
-        XCTAssertEqual(SimulatorConfiguration.myNumberCheckDigit("12345678901"), 8)
-        XCTAssertTrue(SimulatorConfiguration.isValidMyNumber("123456789018"))
-        XCTAssertFalse(SimulatorConfiguration.isValidMyNumber("123456789011"))
+        XCTAssertEqual(MyNumberCheckDigit.of("12345678901".utf8), 8)
+        XCTAssertTrue(MyNumberCheckDigit.isValid("123456789018"))
+        XCTAssertFalse(MyNumberCheckDigit.isValid("123456789011"))
         // A number published as a worked example of the ordinance's rule.
-        XCTAssertTrue(SimulatorConfiguration.isValidMyNumber("983205673214"))
-        XCTAssertFalse(SimulatorConfiguration.isValidMyNumber("12345678901"))
-        XCTAssertFalse(SimulatorConfiguration.isValidMyNumber("12345678901A"))
-        XCTAssertNil(SimulatorConfiguration.myNumberCheckDigit("1234567890"))
-        XCTAssertEqual(SimulatorConfiguration.myNumberCheckDigit("00000000000"), 0)
+        XCTAssertTrue(MyNumberCheckDigit.isValid("983205673214"))
+        XCTAssertFalse(MyNumberCheckDigit.isValid("12345678901"))
+        XCTAssertFalse(MyNumberCheckDigit.isValid("12345678901A"))
+        XCTAssertNil(MyNumberCheckDigit.of("1234567890".utf8))
+        XCTAssertEqual(MyNumberCheckDigit.of("00000000000".utf8), 0)
+        // And the card refuses a configuration whose number fails it, and takes one that passes.
+        XCTAssertNoThrow(try SimulatorConfiguration(myNumber: "983205673214").validate())
     }
 
     func testInvalidConfigurationsAreRejected() {

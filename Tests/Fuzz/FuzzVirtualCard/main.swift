@@ -13,6 +13,7 @@
 
 import FuzzSupport
 import MynaSimulator
+import MynaSpec
 import SmartCard
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -95,9 +96,9 @@ enum VirtualCardTarget {
                 fuzzCheck(response.count == 2, "data with status \(Hex.encode(response.suffix(2)))")
             }
         }
-        fuzzCheck((0...SimulatorConfiguration.maximumAuthPINTries).contains(card.triesLeft(.auth)), "auth tries")
-        fuzzCheck((0...SimulatorConfiguration.maximumSignPINTries).contains(card.triesLeft(.sign)), "sign tries")
-        fuzzCheck((0...SimulatorConfiguration.maximumCardInfoPINTries).contains(card.triesLeft(.cardInfo)), "info")
+        for kind in PINKind.allCases {
+            fuzzCheck((0...kind.maximumTries).contains(card.triesLeft(kind)), "tries on the \(kind) PIN")
+        }
     }
 }
 
