@@ -87,7 +87,7 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaSimulatorTests",
             dependencies: ["MynaSimulator", "SmartCard", "MynaSpec", "TestSupport"],
@@ -95,13 +95,13 @@ let package = Package(
         ),
         .testTarget(
             name: "MynaCardTests",
-            dependencies: ["MynaCard", "MynaSimulator", "SmartCard", "TestSupport"],
+            dependencies: ["MynaCard", "MynaSimulator", "SmartCard", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SmartCard", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport"],
+            dependencies: ["SmartCard", "MynaSpec", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -122,9 +122,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzATR", dependencies: ["FuzzSupport", "SmartCard"], path: "Tests/Fuzz/FuzzATR",
             swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzAPDU", dependencies: ["FuzzSupport", "SmartCard"], path: "Tests/Fuzz/FuzzAPDU",
+        .executableTarget(name: "FuzzAPDU", dependencies: ["FuzzSupport", "SmartCard", .product(name: "Logging", package: "swift-log")], path: "Tests/Fuzz/FuzzAPDU",
             swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzVirtualCard", dependencies: ["FuzzSupport", "MynaSimulator", "SmartCard"],
+        .executableTarget(name: "FuzzVirtualCard", dependencies: ["FuzzSupport", "MynaSimulator", "MynaSpec", "SmartCard"],
             path: "Tests/Fuzz/FuzzVirtualCard", swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzVerify", dependencies: ["FuzzSupport", "MynaVerify"], path: "Tests/Fuzz/FuzzVerify",
             swiftSettings: swiftSettings),

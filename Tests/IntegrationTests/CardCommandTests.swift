@@ -72,7 +72,7 @@ final class CardCommandTests: XCTestCase {
         let wrong = try CLI.run(["cert", "read", "--kind", "sign", "--pin-stdin", "--json"] + reader, stdin: "ZZZ999\n")
         XCTAssertEqual(wrong.status, 4)
         XCTAssertEqual((try wrong.json()["error"] as? [String: Any])?["code"] as? String, "wrong-pin")
-        XCTAssertEqual(card.triesLeft(.sign), 4)
+        XCTAssertEqual(card.triesLeft(.signing), 4)
     }
 
     func testSignProducesASignatureOpenSSLAccepts() async throws {
@@ -109,11 +109,11 @@ final class CardCommandTests: XCTestCase {
         let refused = try CLI.run(["pin", "verify", "--kind", "auth", "--pin-stdin", "--json"] + reader, stdin: "1234\n")
         XCTAssertEqual(refused.status, 4)
         XCTAssertEqual((try refused.json()["error"] as? [String: Any])?["code"] as? String, "last-try-refused")
-        XCTAssertEqual(card.triesLeft(.auth), 1)
+        XCTAssertEqual(card.triesLeft(.authentication), 1)
         let allowed = try CLI.run(
             ["pin", "verify", "--kind", "auth", "--pin-stdin", "--allow-last-try"] + reader, stdin: "1234\n")
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
-        XCTAssertEqual(card.triesLeft(.auth), 3)
+        XCTAssertEqual(card.triesLeft(.authentication), 3)
     }
 
     func testBlockedPINIsNotSent() async throws {
@@ -146,7 +146,7 @@ final class CardCommandTests: XCTestCase {
         XCTAssertEqual(exchanges.last?["data"] as? String, Hex.encode(Self.pki.authCertificate.prefix(4), separator: " "))
         let refused = try CLI.run(["apdu", "002000800431323334"] + reader)
         XCTAssertEqual(refused.status, 64)
-        XCTAssertEqual(card.triesLeft(.auth), 3)
+        XCTAssertEqual(card.triesLeft(.authentication), 3)
     }
 
     func testAuthFlowAndAForeignRoot() async throws {
@@ -162,7 +162,7 @@ final class CardCommandTests: XCTestCase {
         let bad = try CLI.run(["auth", "--roots", path("sign-root.pem"), "--pin-stdin", "--json"] + reader, stdin: "0000\n")
         XCTAssertEqual(bad.status, 5)
         XCTAssertEqual(try bad.json()["verdict"] as? String, "certificate rejected")
-        XCTAssertEqual(card.triesLeft(.auth), 3, "no PIN was sent for a rejected certificate")
+        XCTAssertEqual(card.triesLeft(.authentication), 3, "no PIN was sent for a rejected certificate")
     }
 
     func testRemovalDuringCertReadExits6AndWritesNothing() async throws {

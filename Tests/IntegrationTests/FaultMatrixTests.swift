@@ -63,7 +63,7 @@ final class FaultMatrixTests: XCTestCase {
                     XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(flow.name) #\(removeAfter) left \(out)")
                 }
                 // A VERIFY is never resent: the card lost at most one try.
-                XCTAssertGreaterThanOrEqual(card.triesLeft(.auth), 3)
+                XCTAssertGreaterThanOrEqual(card.triesLeft(.authentication), 3)
                 XCTAssertGreaterThanOrEqual(card.triesLeft(.cardInfo), 3)
                 try await VPCDRig.remove(link)
             }
@@ -164,7 +164,7 @@ final class FaultMatrixTests: XCTestCase {
                 XCTAssertEqual(try result.json()["verdict"] as? String, "authenticated")
             }
         }
-        XCTAssertEqual(card.triesLeft(.auth), 3)
+        XCTAssertEqual(card.triesLeft(.authentication), 3)
         try await VPCDRig.remove(link)
     }
 }

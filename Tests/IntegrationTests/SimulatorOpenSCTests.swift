@@ -6,6 +6,7 @@
 
 import Foundation
 import MynaSimulator
+import MynaSpec
 import XCTest
 
 /// OpenSC as an independent judge of the virtual card: its JPKI driver, PKCS#15 emulator and PKCS#11 module must
@@ -98,7 +99,7 @@ final class SimulatorOpenSCTests: XCTestCase {
             tools.openssl, ["dgst", "-sha256", "-verify", publicKey.path, "-signature", signature.path, data.path])
         XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
         XCTAssertTrue(verify.stdout.contains("Verified OK"), verify.stdout)
-        XCTAssertEqual(card.triesLeft(.auth), SimulatorConfiguration.maximumAuthPINTries)
+        XCTAssertEqual(card.triesLeft(.authentication), PINKind.authentication.maximumTries)
         try await VPCDRig.remove(link, reader: Self.reader)
     }
 
@@ -108,7 +109,7 @@ final class SimulatorOpenSCTests: XCTestCase {
         defer { link.stop() }
 
         XCTAssertEqual(try triesReportedByPKCS15Tool(), 3)
-        XCTAssertEqual(card.triesLeft(.auth), 3)
+        XCTAssertEqual(card.triesLeft(.authentication), 3)
 
         let data = workDirectory.appendingPathComponent("data.bin")
         try Data("wrong pin".utf8).write(to: data)
@@ -123,7 +124,7 @@ final class SimulatorOpenSCTests: XCTestCase {
             wrong.stdout + wrong.stderr)
 
         XCTAssertEqual(try triesReportedByPKCS15Tool(), 2)
-        XCTAssertEqual(card.triesLeft(.auth), 2, "the card's own counter disagrees with OpenSC")
+        XCTAssertEqual(card.triesLeft(.authentication), 2, "the card's own counter disagrees with OpenSC")
         try await VPCDRig.remove(link, reader: Self.reader)
     }
 

@@ -50,7 +50,7 @@ final class SoakTests: XCTestCase {
         print("soak: \(flows) flows, resident memory \(baseline) kB after \(warmUp), \(end) kB after \(flows)")
         XCTAssertGreaterThan(baseline, 0)
         XCTAssertLessThan(end - baseline, 4_096, "resident memory grew by \(end - baseline) kB over \(flows - warmUp) flows")
-        XCTAssertEqual(card.triesLeft(.auth), 3)
+        XCTAssertEqual(card.triesLeft(.authentication), 3)
         try await VPCDRig.remove(link)
     }
 }

@@ -70,7 +70,7 @@ final class FaultTests: XCTestCase {
                 // Whatever happened, no VERIFY with data was sent twice.
                 let verifies = transport.hex.filter { $0.hasPrefix("00 20 00 80 0") }
                 XCTAssertLessThanOrEqual(verifies.count, 1, "\(name) #\(index)")
-                XCTAssertGreaterThan(virtual.triesLeft(.auth), 0)
+                XCTAssertGreaterThan(virtual.triesLeft(.authentication), 0)
             }
         }
     }

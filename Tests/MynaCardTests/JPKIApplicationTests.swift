@@ -76,7 +76,7 @@ final class JPKIApplicationTests: XCTestCase {
         XCTAssertThrowsError(try card.jpki.readCertificate(.signing)) { error in
             XCTAssertEqual((error as? MynaCardError)?.code, .securityStatusNotSatisfied)
         }
-        XCTAssertEqual(virtual.triesLeft(.sign), 5)
+        XCTAssertEqual(virtual.triesLeft(.signing), 5)
         transport.commands.removeAll()
         let der = try card.jpki.readSigningCertificate(password: PIN(kind: .signing, "abc123"))
         XCTAssertEqual(der, Fixture.pki.signCertificate)
@@ -91,7 +91,7 @@ final class JPKIApplicationTests: XCTestCase {
         let status = try card.jpki.pinStatus(.signing)
         XCTAssertEqual(status.triesLeft, 5)
         XCTAssertEqual(transport.hex, [Fixture.selectJPKI, Fixture.selectEF("00 1B"), "00 20 00 80"])
-        XCTAssertEqual(virtual.triesLeft(.sign), 5)
+        XCTAssertEqual(virtual.triesLeft(.signing), 5)
     }
 
     func testSignFlowBudgetAndSignatureBytes() throws {
@@ -131,17 +131,17 @@ final class JPKIApplicationTests: XCTestCase {
         XCTAssertThrowsError(try card.jpki.verify(PIN(kind: .authentication, "0000"))) { error in
             XCTAssertEqual((error as? MynaCardError)?.triesLeft, 1)
         }
-        XCTAssertEqual(virtual.triesLeft(.auth), 1)
+        XCTAssertEqual(virtual.triesLeft(.authentication), 1)
         let sent = transport.commands.count
         // One try left: refused without sending the PIN (only the empty VERIFY goes out).
         XCTAssertThrowsError(try card.jpki.verify(PIN(kind: .authentication, "1234"))) { error in
             XCTAssertEqual((error as? MynaCardError)?.code, .lastTryRefused)
         }
         XCTAssertEqual(transport.hex[sent...].map { $0 }, ["00 20 00 80"])
-        XCTAssertEqual(virtual.triesLeft(.auth), 1)
+        XCTAssertEqual(virtual.triesLeft(.authentication), 1)
         // Allowed explicitly, the right PIN goes through and resets the counter.
         try card.jpki.verify(PIN(kind: .authentication, "1234"), allowLastTry: true)
-        XCTAssertEqual(virtual.triesLeft(.auth), 3)
+        XCTAssertEqual(virtual.triesLeft(.authentication), 3)
     }
 
     func testBlockedPINIsReportedWithoutSendingVerify() throws {

@@ -46,13 +46,13 @@ struct Sim: AsyncParsableCommand {
     var cardInfoPIN = "1234"
 
     @Option(name: .customLong("auth-tries"), help: "Tries left on the authentication PIN at start (0-3).")
-    var authTries = SimulatorConfiguration.maximumAuthPINTries
+    var authTries = PINKind.authentication.maximumTries
 
     @Option(name: .customLong("sign-tries"), help: "Tries left on the signing password at start (0-5).")
-    var signTries = SimulatorConfiguration.maximumSignPINTries
+    var signTries = PINKind.signing.maximumTries
 
     @Option(name: .customLong("card-info-tries"), help: "Tries left on the card-info PIN at start (0-3).")
-    var cardInfoTries = SimulatorConfiguration.maximumCardInfoPINTries
+    var cardInfoTries = PINKind.cardInfo.maximumTries
 
     @Option(help: "The card's My Number (12 digits, valid check digit).")
     var myNumber = "123456789018"
