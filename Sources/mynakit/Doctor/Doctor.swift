@@ -15,7 +15,7 @@ protocol PCSCProbe: Sendable {
 /// The real pcscd, through ``PCSCContext``.
 struct LivePCSCProbe: PCSCProbe {
     func readerStates() async throws -> [ReaderState] {
-        try await PCSCContext().readerStates()
+        try await CardSession.readerStates()
     }
 }
 
