@@ -19,6 +19,10 @@ enum Reporter {
             throw exit
         } catch {
             let failure = CommandFailure(error)
+            // Which library error stood behind the exit status (type and code only: messages stay out of the log).
+            CommandLog.logger.debug(
+                "command failed",
+                metadata: ["error": "\(type(of: error))", "code": "\(failure.code)", "exit": "\(failure.status.rawValue)"])
             if json {
                 let document: [String: [String: String]] = [
                     "error": ["code": failure.code, "message": failure.message]
