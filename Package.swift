@@ -106,7 +106,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MynakitTests",
-            dependencies: ["mynakit", "SmartCard", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "mynakit", "SmartCard", "MynaCard", "MynaVerify", "MynaSimulator", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

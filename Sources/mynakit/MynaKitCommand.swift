@@ -35,4 +35,24 @@ struct MynaKitCommand: AsyncParsableCommand {
             Sim.self,
         ]
     )
+
+    /// Parses the command line, sets up logging from the command's ``GlobalOptions``, then runs the command.
+    ///
+    /// This is `AsyncParsableCommand.main()` with one step added: logging is bootstrapped once, before any command
+    /// code runs, so the level given with `-v`/`-q` holds for everything the command does.
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot()
+            // Help, version and completion requests are ArgumentParser's own commands, without the global options.
+            let level = (command as? any GlobalOptionsCommand)?.global.logLevel ?? GlobalOptions.defaultLogLevel
+            CommandLog.bootstrap(level: level)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -5,7 +5,6 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
-import SmartCard
 import XCTest
 
 @testable import mynakit

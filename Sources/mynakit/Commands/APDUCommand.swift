@@ -5,16 +5,17 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
+import MynaCard
 import SmartCard
 
-struct APDUCommand: AsyncParsableCommand {
+struct APDUCommand: AsyncParsableCommand, CardCommand {
     static let configuration = CommandConfiguration(
         commandName: "apdu",
         abstract: "Send raw APDUs in one transaction and print each response (for technicians).",
         discussion: """
-            Each argument is one command APDU in hex ("00A4040C0AD392F000260100000001"). 61xx and 6Cxx are handled \
-            as everywhere else. A VERIFY typed here would put a PIN on the command line: this command refuses \
-            VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER with data; use 'mynakit pin verify'.
+            Each argument is one command APDU in hex ("00A4040C0A\(Hex.encode(JPKIApplication.aid))"). 61xx and 6Cxx \
+            are handled as everywhere else. A VERIFY typed here would put a PIN on the command line: this command \
+            refuses VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER with data; use 'mynakit pin verify'.
             """
     )
 
@@ -44,25 +45,21 @@ struct APDUCommand: AsyncParsableCommand {
                     status: .usage, code: "usage",
                     message: "refusing INS \(Hex.encode([secret.ins])) with data: PINs never go on the command line")
             }
-            let reader = try await card.resolveReader()
-            let connection = try await CardConnection.connect(reader: reader)
-            let exchanges = try await connection.withTransaction(tracer: card.tracer) { channel in
+            let outcome = try await CardSession.withChannel(card) { channel in
                 try commands.map { command in
                     let response = try channel.transmit(command)
                     return Exchange(
-                        command: Hex.encode(command.bytes, separator: " "), data: Hex.encode(response.data, separator: " "),
+                        command: Hex.encode(command.bytes, separator: " "),
+                        data: Hex.encode(response.data, separator: " "),
                         sw: Hex.encode([response.statusWord.sw1, response.statusWord.sw2]),
                         meaning: response.statusWord.meaning)
                 }
             }
-            try? await connection.disconnect()
-            if output.json {
-                Reporter.printJSON(APDUReport(reader: reader, exchanges: exchanges))
-                return
-            }
-            for exchange in exchanges {
-                print("> \(exchange.command)")
-                print("< \(exchange.data.isEmpty ? "" : exchange.data + " ")\(exchange.sw) (\(exchange.meaning))")
+            output.emit(APDUReport(reader: outcome.reader, exchanges: outcome.value)) { report in
+                report.exchanges.map { exchange in
+                    "> \(exchange.command)\n"
+                        + "< \(exchange.data.isEmpty ? "" : exchange.data + " ")\(exchange.sw) (\(exchange.meaning))"
+                }.joined(separator: "\n")
             }
         }
     }

@@ -8,7 +8,7 @@ import ArgumentParser
 import MynaCard
 import SmartCard
 
-struct ATRCommand: AsyncParsableCommand {
+struct ATRCommand: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "atr",
         abstract: "Decode an ATR: protocols, interface bytes, historical bytes, card capabilities, TCK, identification.",
@@ -19,6 +19,7 @@ struct ATRCommand: AsyncParsableCommand {
     var hex: [String]
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var global: GlobalOptions
 
     struct Decoded: Encodable {
         var atr: String
@@ -39,37 +40,16 @@ struct ATRCommand: AsyncParsableCommand {
         try await Reporter.run(json: output.json) {
             let atr = try ATR(hex: hex.joined(separator: " "))
             let decoded = Self.decode(atr)
-            if output.json {
-                Reporter.printJSON(decoded)
-            } else {
-                print(Self.text(atr, decoded))
-            }
+            output.emit(decoded) { Self.text(atr, $0) }
             if !decoded.problems.isEmpty { throw ExitCode(ExitStatus.usage.rawValue) }
         }
     }
 
+    /// The fields of the report; the meaning of each byte comes from ``ATR`` itself (SmartCard's ATRInterpretation).
     static func decode(_ atr: ATR) -> Decoded {
-        var interface: [String] = []
-        for group in atr.interfaceBytes {
-            let i = group.index
-            if let ta = group.ta { interface.append("TA\(i) = \(Hex.encode([ta])) --> \(describeTA(ta, index: i, atr))") }
-            if let tb = group.tb { interface.append("TB\(i) = \(Hex.encode([tb])) --> \(describeTB(tb, index: i, atr))") }
-            if let tc = group.tc { interface.append("TC\(i) = \(Hex.encode([tc])) --> \(describeTC(tc, index: i, atr))") }
-            if let td = group.td {
-                interface.append("TD\(i) = \(Hex.encode([td])) --> Y(\(i + 1)): b\(String(td >> 4, radix: 2)), Protocol T = \(td & 0x0F)")
-            }
-        }
-        var problems: [String] = []
-        if atr.isChecksumValid == false {
-            let expected = atr.bytes.dropFirst().dropLast().reduce(0, ^)
-            problems.append("WRONG CHECKSUM: TCK is \(Hex.encode([atr.tck ?? 0])), expected \(Hex.encode([expected]))")
-        }
-        if !atr.extraBytes.isEmpty {
-            problems.append("ATR is too long: \(atr.extraBytes.count) extra byte(s) \(Hex.encode(atr.extraBytes, separator: " "))")
-        }
         let historical = atr.historical
-        problems += historical?.problems ?? []
         let capabilities = historical?.cardCapabilities
+        let interface = atr.interfaceByteMeanings.map { "\($0.name) = \(Hex.encode([$0.value])) --> \($0.meaning)" }
         return Decoded(
             atr: Hex.encode(atr.bytes, separator: " "),
             convention: atr.convention.rawValue,
@@ -81,50 +61,16 @@ struct ATRCommand: AsyncParsableCommand {
             extendedLength: capabilities?.supportsExtendedLength ?? false,
             tck: atr.tck.map { Hex.encode([$0]) },
             tckValid: atr.isChecksumValid,
-            problems: problems,
+            problems: atr.problems,
             card: KnownATRs.identify(atr.bytes)
                 ?? (atr.isContactlessPseudoATR ? "contactless card (PC/SC part 3 pseudo-ATR)" : nil)
         )
     }
 
-    static func describeTA(_ value: UInt8, index: Int, _ atr: ATR) -> String {
-        if index == 1 {
-            let (fi, di, fMax) = atr.clockRateConversion
-            guard let fi, let di else { return "Fi/Di RFU" }
-            let rate = Int(Double(di) / Double(fi) * 4_000_000)
-            return "Fi=\(fi), Di=\(di), \(fi / di) cycles/ETU (\(rate) bits/s at 4 MHz, fMax \(fMax ?? 0) MHz)"
-        }
-        if index == 2 {
-            return "specific mode: protocol T=\(value & 0x0F)\(value & 0x80 != 0 ? ", unable to change" : ", able to change")"
-        }
-        if atr.interfaceBytes[index - 2].protocolAnnounced == 1 { return "IFSC: \(value)" }
-        if atr.interfaceBytes[index - 2].protocolAnnounced == 15 {
-            return "clock stop \(["not supported", "state L", "state H", "no preference"][Int(value >> 6)]), class \(["", "A", "B", "AB", "C", "AC", "BC", "ABC"][Int(value & 0x07)])"
-        }
-        return "protocol-specific"
-    }
-
-    static func describeTB(_ value: UInt8, index: Int, _ atr: ATR) -> String {
-        if index <= 2 { return value == 0 ? "VPP is not electrically connected" : "programming parameters (deprecated)" }
-        if atr.interfaceBytes[index - 2].protocolAnnounced == 1 {
-            return "Block Waiting Integer: \(value >> 4), Character Waiting Integer: \(value & 0x0F)"
-        }
-        return "protocol-specific"
-    }
-
-    static func describeTC(_ value: UInt8, index: Int, _ atr: ATR) -> String {
-        if index == 1 { return value == 255 ? "extra guard time: 255 (minimum, 11 etu / 12 for T=0)" : "extra guard time: \(value)" }
-        if index == 2 { return "work waiting time: 960 x \(value) x (Fi/F)" }
-        if atr.interfaceBytes[index - 2].protocolAnnounced == 1 {
-            return "error detection code: \(value & 0x01 == 0 ? "LRC" : "CRC")"
-        }
-        return "protocol-specific"
-    }
-
     static func text(_ atr: ATR, _ decoded: Decoded) -> String {
         var lines = ["ATR: \(decoded.atr)"]
         lines.append("+ TS = \(Hex.encode([atr.bytes[0]])) --> \(atr.convention == .direct ? "Direct" : "Inverse") Convention")
-        lines.append("+ T0 = \(Hex.encode([atr.bytes[1]])), Y(1): b\(String(atr.bytes[1] >> 4, radix: 2)), K: \(atr.historicalBytes.count) (historical bytes)")
+        lines.append("+ T0 = \(Hex.encode([atr.bytes[1]])), \(atr.formatByteMeaning)")
         lines += decoded.interfaceBytes.map { "  \($0)" }
         lines.append("+ Protocols: \(decoded.protocols.joined(separator: ", "))")
         lines.append("+ Historical bytes: \(decoded.historicalBytes.isEmpty ? "(none)" : decoded.historicalBytes)")

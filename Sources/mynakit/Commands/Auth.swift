@@ -9,7 +9,7 @@ import Foundation
 import MynaCard
 import MynaVerify
 
-struct Auth: AsyncParsableCommand {
+struct Auth: AsyncParsableCommand, CardCommand {
     static let configuration = CommandConfiguration(
         abstract: "The terminal flow: read the authentication certificate, verify it, have the card sign a fresh challenge.",
         discussion: """
@@ -20,12 +20,8 @@ struct Auth: AsyncParsableCommand {
             """
     )
 
-    @Option(parsing: .upToNextOption, help: "Trust anchors (the J-LIS authentication roots): PEM/DER files or directories.")
-    var roots: [String]
-
-    @Option(name: .customLong("crl"), parsing: .upToNextOption, help: "CRLs to check revocation with.")
-    var crls: [String] = []
-
+    @OptionGroup var trust: TrustAnchorOptions
+    @OptionGroup var revocation: RevocationOptions
     @OptionGroup var card: CardOptions
     @OptionGroup var pin: PINOptions
     @OptionGroup var output: OutputOptions
@@ -45,14 +41,10 @@ struct Auth: AsyncParsableCommand {
         case signed(certificate: Certificate, signatureValid: Bool)
     }
 
-    func validate() throws {
-        if roots.isEmpty { throw ValidationError("give the trust anchors with --roots FILE…") }
-    }
-
     func run() async throws {
         try await Reporter.run(json: output.json) {
-            let verifier = CertificateVerifier(trustStore: try TrustStore(contentsOf: roots), profile: .authentication)
-            let revocationLists = try crls.map { try RevocationList(contentsOfFile: $0) }
+            let verifier = CertificateVerifier(trustStore: try trust.trustStore(), profile: .authentication)
+            let revocationLists = try revocation.revocationLists()
             let pinOptions = pin
             let session = try await CardSession.run(card) { card -> Outcome in
                 let der = try card.jpki.readCertificate(.authentication)
@@ -87,14 +79,14 @@ struct Auth: AsyncParsableCommand {
                     failures: valid ? [] : ["the card's signature does not verify with its certificate"],
                     apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
             }
-            if output.json {
-                Reporter.printJSON(report)
-            } else {
-                print("verdict: \(report.verdict.uppercased())")
-                if let serial = report.serialNumber { print("certificate serial: \(serial)") }
-                if let subject = report.subject { print("subject: \(subject)") }
-                for failure in report.failures { print("FAIL: \(failure)") }
-                print("APDUs: \(report.apduCount), time: \(String(format: "%.3f", report.seconds)) s, reader: \(report.reader)")
+            output.emit(report) { report in
+                var lines = ["verdict: \(report.verdict.uppercased())"]
+                if let serial = report.serialNumber { lines.append("certificate serial: \(serial)") }
+                if let subject = report.subject { lines.append("subject: \(subject)") }
+                lines += report.failures.map { "FAIL: \($0)" }
+                let seconds = String(format: "%.3f", report.seconds)
+                lines.append("APDUs: \(report.apduCount), time: \(seconds) s, reader: \(report.reader)")
+                return lines.joined(separator: "\n")
             }
             if !passed { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
         }

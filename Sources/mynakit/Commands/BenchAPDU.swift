@@ -7,9 +7,10 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import MynaCard
 import SmartCard
 
-struct BenchAPDU: AsyncParsableCommand {
+struct BenchAPDU: AsyncParsableCommand, CardCommand {
     static let configuration = CommandConfiguration(
         commandName: "apdu",
         abstract: "N READ BINARY round trips through the library; prints '<rate> apdu/s'.",
@@ -24,10 +25,10 @@ struct BenchAPDU: AsyncParsableCommand {
     var count = 2000
 
     @Option(help: "Application to select (hex). Default: the JPKI applet.")
-    var aid = "D392F000260100000001"
+    var aid = Hex.encode(JPKIApplication.aid)
 
     @Option(help: "EF to read (hex FID). Default: the authentication certificate.")
-    var file = "000A"
+    var file = String(format: "%04X", JPKIApplication.CertificateKind.authentication.fileID)
 
     @Option(help: "Le of each READ BINARY (hex, 00 = 256).")
     var le = "00"
@@ -44,15 +45,14 @@ struct BenchAPDU: AsyncParsableCommand {
             guard fid.count == 2, leByte.count == 1 else {
                 throw CommandFailure(status: .usage, code: "usage", message: "--file takes 2 bytes, --le 1 byte")
             }
-            let reader = try await card.resolveReader()
-            let connection = try await CardConnection.connect(reader: reader)
             let readBinary = try CommandAPDU(
                 ins: 0xB0, p1: 0, p2: 0, expectedLength: leByte[0] == 0 ? 256 : Int(leByte[0]))
             let count = self.count
-            let seconds = try await connection.withTransaction(tracer: card.tracer) { channel in
+            let outcome = try await CardSession.withChannel(card) { channel in
                 try channel.transmit(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: aidBytes))
                     .requireSuccess("SELECT application")
                 try channel.transmit(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: fid)).requireSuccess("SELECT EF")
+                // Only the READ BINARY loop is timed, as in the C baseline.
                 let start = DispatchTime.now().uptimeNanoseconds
                 for _ in 0..<count {
                     let response = try channel.transmit(readBinary)
@@ -62,7 +62,7 @@ struct BenchAPDU: AsyncParsableCommand {
                 }
                 return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             }
-            try await connection.disconnect()
+            let seconds = outcome.value
             let rate = Double(count) / seconds
             if output.json {
                 Reporter.printJSON(["count": Double(count), "seconds": seconds, "apduPerSecond": rate])

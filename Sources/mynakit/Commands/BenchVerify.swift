@@ -13,46 +13,34 @@ import MynaVerify
 /// Each iteration does what a terminal does per card: verify the certificate's chain against the roots (with the
 /// JPKI profile checks) and verify an RSA signature with its key. Files are read and parsed once, before timing;
 /// `Sources/CBaselineOpenSSL/main.c` does the same work in plain C for comparison.
-struct BenchVerify: AsyncParsableCommand {
+struct BenchVerify: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "N chain-plus-signature verifications; prints <rate> verify/s."
     )
 
-    @Option(help: "The certificate (PEM or DER).")
-    var cert: String
+    @OptionGroup var signed: SignatureOptions
+    @OptionGroup var trust: TrustAnchorOptions
 
-    @Option(parsing: .upToNextOption, help: "Trust anchors: PEM/DER files, bundles or directories.")
-    var roots: [String]
-
-    @Option(name: .customLong("in"), help: "The signed data.")
-    var input: String
-
-    @Option(help: "The signature over the data (raw bytes).")
-    var signature: String
-
-    @Option(help: "The hash the signature was made with.")
-    var hash: HashAlgorithm = .sha256
-
-    @Option(help: "The certificate kind, for the profile checks.")
-    var kind: CertificateKindArgument = .auth
+    @Option(help: "The certificate kind, for the profile checks (default: auth).")
+    var kind: CertificateVerifier.Profile?
 
     @Option(help: "How many verifications.")
     var count = 10_000
 
+    @OptionGroup var global: GlobalOptions
+
     func validate() throws {
         if count < 1 { throw ValidationError("--count must be at least 1") }
-        if roots.isEmpty { throw ValidationError("give at least one --roots file") }
     }
 
     func run() async throws {
         try await Reporter.run(json: false) {
-            let store = try TrustStore(contentsOf: roots)
-            let certificate = try Certificate(bytes: readFile(cert))
-            let data = try readFile(input)
-            let signatureBytes = try readFile(signature)
-            let verifier = CertificateVerifier(trustStore: store, profile: kind.profile)
-            
+            let store = try trust.trustStore()
+            let (certificate, data, signatureBytes) = try signed.load()
+            let hash = signed.hash
+            let verifier = CertificateVerifier(trustStore: store, profile: kind ?? .authentication)
+
             // One checked run first, so a benchmark of failing verifications is never mistaken for a fast one.
             let first = verifier.verify(leaf: certificate)
             guard first.isValid else {

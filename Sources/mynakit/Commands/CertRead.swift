@@ -9,24 +9,7 @@ import Foundation
 import MynaCard
 import MynaVerify
 
-/// `--kind` of `cert read`.
-enum CardCertificateArgument: String, ExpressibleByArgument, CaseIterable {
-    case auth
-    case authCA = "auth-ca"
-    case sign
-    case signCA = "sign-ca"
-
-    var kind: JPKIApplication.CertificateKind {
-        switch self {
-        case .auth: .authentication
-        case .authCA: .authenticationCA
-        case .sign: .signing
-        case .signCA: .signingCA
-        }
-    }
-}
-
-struct CertRead: AsyncParsableCommand {
+struct CertRead: AsyncParsableCommand, CardCommand {
     static let configuration = CommandConfiguration(
         commandName: "read",
         abstract: "Read a certificate from the card (the signing certificate needs the signing password).",
@@ -42,7 +25,7 @@ struct CertRead: AsyncParsableCommand {
     }
 
     @Option(help: "auth, auth-ca, sign or sign-ca.")
-    var kind: CardCertificateArgument
+    var kind: JPKIApplication.CertificateKind
 
     @Option(help: "pem, der, text or json.")
     var format: Format = .pem
@@ -60,8 +43,8 @@ struct CertRead: AsyncParsableCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
-            let password = kind == .sign ? try pin.readPIN(.signing) : nil
-            let kind = self.kind.kind
+            let password = kind == .signing ? try pin.readPIN(.signing) : nil
+            let kind = self.kind
             let allowLastTry = pin.allowLastTry
             let outcome = try await CardSession.run(card) { card in
                 if let password {
@@ -79,20 +62,10 @@ struct CertRead: AsyncParsableCommand {
             case .text: rendered = Array(Self.text(certificate, apduCount: outcome.apduCount).utf8)
             case .json:
                 let summary = CertificateSummary(certificate, kind: kind.rawValue, apduCount: outcome.apduCount)
-                if let out {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    try OutputFile.write(Array(try encoder.encode(summary)), to: out)
-                } else {
-                    Reporter.printJSON(summary)
-                }
-                return
+                guard out != nil else { return Reporter.printJSON(summary) }
+                rendered = Array(try Reporter.encodeJSON(summary))
             }
-            if let out {
-                try OutputFile.write(rendered, to: out)
-            } else {
-                FileHandle.standardOutput.write(Data(rendered))
-            }
+            try OutputFile.write(rendered, toFileOrStandardOutput: out)
         }
     }
 

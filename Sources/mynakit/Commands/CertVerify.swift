@@ -8,21 +8,8 @@ import ArgumentParser
 import Foundation
 import MynaVerify
 
-/// The certificate kinds `cert verify` checks, mapped to verification profiles.
-enum CertificateKindArgument: String, ExpressibleByArgument, CaseIterable {
-    case auth
-    case sign
-
-    var profile: CertificateVerifier.Profile {
-        switch self {
-        case .auth: return .authentication
-        case .sign: return .signing
-        }
-    }
-}
-
 /// `mynakit cert verify FILE --kind auth|sign --roots FILE… [--crl FILE…] [--at TIME] [--json]`
-struct CertVerify: AsyncParsableCommand {
+struct CertVerify: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a certificate: chain to the given roots, validity, revocation and JPKI profile.",
@@ -36,49 +23,41 @@ struct CertVerify: AsyncParsableCommand {
     var file: String
 
     @Option(help: "The kind of certificate: auth (利用者証明用) or sign (署名用).")
-    var kind: CertificateKindArgument
+    var kind: CertificateVerifier.Profile
 
-    @Option(parsing: .upToNextOption, help: "Trust anchors: PEM/DER files, bundles or directories.")
-    var roots: [String]
+    @OptionGroup var trust: TrustAnchorOptions
 
     @Option(name: .customLong("intermediate"), help: "An untrusted CA certificate to help build the chain.")
     var intermediates: [String] = []
 
-    @Option(name: .customLong("crl"), parsing: .upToNextOption, help: "CRLs (PEM or DER) to check revocation with.")
-    var crls: [String] = []
+    @OptionGroup var revocation: RevocationOptions
 
     @Option(help: "Verify at this time (ISO 8601, e.g. 2026-01-31T12:00:00Z) instead of now.")
     var at: String?
 
-    @Flag(help: "Print one JSON document on stdout.")
-    var json = false
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if roots.isEmpty { throw ValidationError("give at least one --roots file") }
         if let at, ISO8601Time.parse(at) == nil {
             throw ValidationError("--at \(at) is not an ISO 8601 time such as 2026-01-31T12:00:00Z")
         }
     }
 
     func run() async throws {
-        try await Reporter.run(json: json) {
-            let store = try TrustStore(contentsOf: roots)
+        try await Reporter.run(json: output.json) {
+            let store = try trust.trustStore()
             let intermediateCertificates = try intermediates.flatMap { try Certificate.parseMany(bytes: readFile($0)) }
-            let revocationLists = try crls.map { try RevocationList(contentsOfFile: $0) }
+            let revocationLists = try revocation.revocationLists()
             let time = at.flatMap(ISO8601Time.parse) ?? Date()
-            let verifier = CertificateVerifier(trustStore: store, profile: kind.profile)
+            let verifier = CertificateVerifier(trustStore: store, profile: kind)
             let result = verifier.verify(
                 leafBytes: try readFile(file),
                 intermediates: intermediateCertificates,
                 at: time,
                 crls: revocationLists
             )
-            let report = try CertVerifyReport(result: result)
-            if json {
-                Reporter.printJSON(report)
-            } else {
-                print(report.text)
-            }
+            output.emit(try CertVerifyReport(result: result)) { $0.text }
             if !result.isValid { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
         }
     }
@@ -151,25 +130,4 @@ struct CertVerifyReport: Encodable {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-/// ISO 8601 times on the command line.
-enum ISO8601Time {
-    static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        if let date = try? Date(text, strategy: withFraction) { return date }
-        let dateOnly = Date.ISO8601FormatStyle().year().month().day()
-        return try? Date(text, strategy: dateOnly)
-    }
-
-    static func format(_ date: Date) -> String { date.formatted(.iso8601) }
-}
-
-/// Reads a file named on the command line, as bytes.
-func readFile(_ path: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw CommandFailure(status: .usage, code: "unreadable-file", message: "\(path): cannot read the file")
-    }
-    return [UInt8](data)
 }

@@ -8,7 +8,7 @@ import ArgumentParser
 import MynaCard
 import SmartCard
 
-struct DoctorCommand: AsyncParsableCommand {
+struct DoctorCommand: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check libpcsclite, pcscd, polkit access, readers, USB readers, the CCID driver and udev rules.",
@@ -26,27 +26,27 @@ struct DoctorCommand: AsyncParsableCommand {
     var systemRoot = "/"
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         let doctor = Doctor(sysfsRoot: sysfsRoot, systemRoot: systemRoot, identify: { KnownATRs.identify($0) })
         let report = await doctor.run()
-        if output.json {
-            Reporter.printJSON(report)
-        } else {
-            for check in report.checks { print(check.line) }
-            print("doctor: \(report.summary)")
+        output.emit(report) { report in
+            (report.checks.map(\.line) + ["doctor: \(report.summary)"]).joined(separator: "\n")
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
 }
 
 /// Prints MynaKit's udev rules, rendered from the table of known readers (for packagers and `make`).
-struct UdevRulesCommand: ParsableCommand {
+struct UdevRulesCommand: ParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "udev-rules",
         abstract: "Print the udev rules for the known readers (udev/\(UdevRules.fileName)).",
         shouldDisplay: false
     )
+
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         print(UdevRules.render(), terminator: "")

@@ -8,7 +8,7 @@ import ArgumentParser
 import MynaCard
 import SmartCard
 
-struct Info: AsyncParsableCommand {
+struct Info: AsyncParsableCommand, CardCommand {
     static let configuration = CommandConfiguration(
         abstract: "Identify the card: applets, token, PIN tries left (no try spent), extended-length support.",
         discussion: "Exit status 3 when there is no card or it is not a My Number card."
@@ -18,19 +18,14 @@ struct Info: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     struct Report: Encodable {
-        struct Tries: Encodable {
-            var triesLeft: Int
-            var maximumTries: Int
-            var blocked: Bool
-        }
         var reader: String
         var atr: String
         var token: String?
         var jpkiApplet: Bool
         var cardInfoApplet: Bool
-        var authPIN: Tries?
-        var signPassword: Tries?
-        var cardInfoPIN: Tries?
+        var authPIN: PINTriesReport?
+        var signPassword: PINTriesReport?
+        var cardInfoPIN: PINTriesReport?
         var cardExtendedLength: Bool
         var readerMaxAPDUDataSize: Int
         var usesExtendedLength: Bool
@@ -43,9 +38,7 @@ struct Info: AsyncParsableCommand {
                 (try card.identify(), card.channel.transport.atr)
             }
             let (identification, atr) = outcome.value
-            func tries(_ status: PINStatus?) -> Report.Tries? {
-                status.map { Report.Tries(triesLeft: $0.triesLeft, maximumTries: $0.maximumTries, blocked: $0.isBlocked) }
-            }
+            func tries(_ status: PINStatus?) -> PINTriesReport? { status.map { PINTriesReport($0) } }
             let report = Report(
                 reader: outcome.reader, atr: Hex.encode(atr, separator: " "),
                 token: identification.token.map(String.init(describing:)), jpkiApplet: identification.hasJPKI,
@@ -54,20 +47,25 @@ struct Info: AsyncParsableCommand {
                 cardExtendedLength: identification.profile.cardSupportsExtendedLength,
                 readerMaxAPDUDataSize: identification.profile.readerMaxAPDUDataSize,
                 usesExtendedLength: identification.profile.usesExtendedLength, apduCount: outcome.apduCount)
-            if output.json {
-                Reporter.printJSON(report)
-                return
-            }
-            print("reader:        \(report.reader)")
-            print("ATR:           \(report.atr)")
-            print("card:          \(report.token ?? "unknown")")
-            print("applets:       JPKI \(report.jpkiApplet ? "yes" : "no"), card-info input support \(report.cardInfoApplet ? "yes" : "no")")
-            for (name, value) in [("auth PIN", report.authPIN), ("sign password", report.signPassword), ("card-info PIN", report.cardInfoPIN)] {
-                guard let value else { continue }
-                let label = (name + ":").padding(toLength: 15, withPad: " ", startingAt: 0)
-                print("\(label)\(value.triesLeft) of \(value.maximumTries) tries left\(value.blocked ? " (BLOCKED)" : "")")
-            }
-            print("extended APDU: card \(report.cardExtendedLength ? "yes" : "no"), reader max \(report.readerMaxAPDUDataSize) -> \(report.usesExtendedLength ? "whole-EF reads" : "short APDUs")")
+            output.emit(report) { $0.text }
         }
+    }
+}
+
+extension Info.Report {
+    var text: String {
+        var lines = [
+            "reader:        \(reader)",
+            "ATR:           \(atr)",
+            "card:          \(token ?? "unknown")",
+            "applets:       JPKI \(jpkiApplet ? "yes" : "no"), card-info input support \(cardInfoApplet ? "yes" : "no")",
+        ]
+        for (name, tries) in [("auth PIN", authPIN), ("sign password", signPassword), ("card-info PIN", cardInfoPIN)] {
+            if let tries { lines.append(tries.line(label: name + ":", width: 15)) }
+        }
+        let reads = usesExtendedLength ? "whole-EF reads" : "short APDUs"
+        lines.append(
+            "extended APDU: card \(cardExtendedLength ? "yes" : "no"), reader max \(readerMaxAPDUDataSize) -> \(reads)")
+        return lines.joined(separator: "\n")
     }
 }

@@ -7,7 +7,7 @@
 import ArgumentParser
 import MynaCard
 
-struct MyNumberCommand: AsyncParsableCommand {
+struct MyNumberCommand: AsyncParsableCommand, CardCommand {
     static let configuration = CommandConfiguration(
         commandName: "mynumber",
         abstract: "Read the My Number (check digit validated) and the four basic attributes (card-info PIN).",
@@ -44,14 +44,14 @@ struct MyNumberCommand: AsyncParsableCommand {
             let report = Report(
                 myNumber: number.digits, name: attributes.name, address: attributes.address,
                 birthDate: attributes.birthDate, sex: sex)
-            if output.json {
-                Reporter.printJSON(report)
-            } else {
-                print("My Number:  \(report.myNumber)")
-                print("name:       \(report.name)")
-                print("address:    \(report.address)")
-                print("birth date: \(report.birthDate)")
-                print("sex:        \(report.sex)")
+            output.emit(report) { report in
+                """
+                My Number:  \(report.myNumber)
+                name:       \(report.name)
+                address:    \(report.address)
+                birth date: \(report.birthDate)
+                sex:        \(report.sex)
+                """
             }
         }
     }

@@ -14,21 +14,7 @@ struct Pin: AsyncParsableCommand {
     )
 }
 
-/// `--kind` of `pin verify`.
-enum PINKindArgument: String, ExpressibleByArgument, CaseIterable {
-    case auth, sign
-    case cardInfo = "card-info"
-
-    var kind: PINKind {
-        switch self {
-        case .auth: .authentication
-        case .sign: .signing
-        case .cardInfo: .cardInfo
-        }
-    }
-}
-
-struct PinStatus: AsyncParsableCommand {
+struct PinStatus: AsyncParsableCommand, CardCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Tries left on the authentication PIN, signing password and card-info PIN (no try is spent)."
@@ -37,11 +23,8 @@ struct PinStatus: AsyncParsableCommand {
     @OptionGroup var card: CardOptions
     @OptionGroup var output: OutputOptions
 
-    struct Entry: Encodable {
-        var kind: String
-        var triesLeft: Int
-        var maximumTries: Int
-        var blocked: Bool
+    struct Report: Encodable {
+        var pins: [PINTriesReport]
     }
 
     func run() async throws {
@@ -55,22 +38,15 @@ struct PinStatus: AsyncParsableCommand {
                 }
                 return statuses
             }
-            let entries = outcome.value.map {
-                Entry(kind: $0.kind.rawValue, triesLeft: $0.triesLeft, maximumTries: $0.maximumTries, blocked: $0.isBlocked)
-            }
-            if output.json {
-                Reporter.printJSON(["pins": entries])
-                return
-            }
-            for entry in entries {
-                let label = (entry.kind + ":").padding(toLength: 11, withPad: " ", startingAt: 0)
-                print("\(label)\(entry.triesLeft) of \(entry.maximumTries) tries left\(entry.blocked ? " (BLOCKED)" : "")")
+            let report = Report(pins: outcome.value.map { PINTriesReport($0, naming: true) })
+            output.emit(report) { report in
+                report.pins.map { $0.line(label: ($0.kind ?? "") + ":", width: 11) }.joined(separator: "\n")
             }
         }
     }
 }
 
-struct PinVerify: AsyncParsableCommand {
+struct PinVerify: AsyncParsableCommand, CardCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a PIN. With one try left, refuses unless --allow-last-try; a blocked PIN is not sent.",
@@ -78,7 +54,7 @@ struct PinVerify: AsyncParsableCommand {
     )
 
     @Option(help: "auth, sign or card-info.")
-    var kind: PINKindArgument
+    var kind: PINKind
 
     @OptionGroup var card: CardOptions
     @OptionGroup var pin: PINOptions
@@ -86,8 +62,8 @@ struct PinVerify: AsyncParsableCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
-            let secret = try pin.readPIN(kind.kind)
-            let kind = self.kind.kind
+            let secret = try pin.readPIN(kind)
+            let kind = self.kind
             let allowLastTry = pin.allowLastTry
             let outcome = try await CardSession.run(card) { card in
                 switch kind {
@@ -95,11 +71,31 @@ struct PinVerify: AsyncParsableCommand {
                 case .authentication, .signing: try card.jpki.verify(secret, allowLastTry: allowLastTry)
                 }
             }
-            if output.json {
-                Reporter.printJSON(["verified": "true", "kind": kind.rawValue, "apduCount": "\(outcome.apduCount)"])
-            } else {
-                print("PIN verified (\(kind.displayName))")
-            }
+            // The JSON values are strings, as they always were.
+            let report = ["verified": "true", "kind": kind.rawValue, "apduCount": "\(outcome.apduCount)"]
+            output.emit(report) { _ in "PIN verified (\(kind.displayName))" }
         }
+    }
+}
+
+/// The tries left on one PIN, as `pin status` and `info` report them. `kind` is there only in `pin status`, which
+/// lists the PINs; `info` names each one by its field.
+struct PINTriesReport: Encodable {
+    var kind: String?
+    var triesLeft: Int
+    var maximumTries: Int
+    var blocked: Bool
+
+    init(_ status: PINStatus, naming: Bool = false) {
+        kind = naming ? status.kind.rawValue : nil
+        triesLeft = status.triesLeft
+        maximumTries = status.maximumTries
+        blocked = status.isBlocked
+    }
+
+    /// `label`, padded to `width`, then `N of M tries left` and `(BLOCKED)` when it is.
+    func line(label: String, width: Int) -> String {
+        label.padding(toLength: width, withPad: " ", startingAt: 0)
+            + "\(triesLeft) of \(maximumTries) tries left\(blocked ? " (BLOCKED)" : "")"
     }
 }

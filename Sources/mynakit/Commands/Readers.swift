@@ -8,13 +8,18 @@ import ArgumentParser
 import MynaCard
 import SmartCard
 
-struct Readers: AsyncParsableCommand {
+struct Readers: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the smart-card readers, their card state and the card's ATR.",
         discussion: "Exit status 0 (also with no reader: the list is empty), 69 when pcscd is unreachable or denies access."
     )
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var global: GlobalOptions
+
+    struct Report: Encodable {
+        var readers: [ReaderJSON]
+    }
 
     struct ReaderJSON: Encodable {
         var index: Int
@@ -27,27 +32,22 @@ struct Readers: AsyncParsableCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
-            let states = try await PCSCContext().readerStates()
+            let states = try await CardSession.readerStates()
             let rows = states.enumerated().map { index, state in
                 ReaderJSON(
                     index: index, name: state.reader, cardPresent: state.isCardPresent, state: state.flags.phrases,
                     atr: state.atr.isEmpty ? nil : Hex.encode(state.atr, separator: " "),
                     card: state.atr.isEmpty ? nil : KnownATRs.identify(state.atr))
             }
-            if output.json {
-                Reporter.printJSON(["readers": rows])
-                return
-            }
-            if rows.isEmpty {
-                print("No reader connected.")
-                return
-            }
-            for row in rows {
-                print("\(row.index): \(row.name)")
-                print("   state: \(row.state.joined(separator: ", "))")
-                if let atr = row.atr {
-                    print("   ATR:   \(atr)\(row.card.map { "  (\($0))" } ?? "")")
+            output.emit(Report(readers: rows)) { report in
+                guard !report.readers.isEmpty else { return "No reader connected." }
+                var lines: [String] = []
+                for row in report.readers {
+                    lines.append("\(row.index): \(row.name)")
+                    lines.append("   state: \(row.state.joined(separator: ", "))")
+                    if let atr = row.atr { lines.append("   ATR:   \(atr)\(row.card.map { "  (\($0))" } ?? "")") }
                 }
+                return lines.joined(separator: "\n")
             }
         }
     }

@@ -10,14 +10,7 @@ import MynaCard
 import MynaVerify
 import SmartCard
 
-/// `--key` choices.
-enum KeyArgument: String, ExpressibleByArgument, CaseIterable {
-    case auth, sign
-
-    var key: JPKIApplication.Key { self == .auth ? .authentication : .signing }
-}
-
-struct Sign: AsyncParsableCommand {
+struct Sign: AsyncParsableCommand, CardCommand {
     static let configuration = CommandConfiguration(
         abstract: "Have the card sign data (PKCS#1 v1.5, RSA-2048) with the authentication or signing key.",
         discussion: """
@@ -28,7 +21,7 @@ struct Sign: AsyncParsableCommand {
     )
 
     @Option(help: "auth or sign.")
-    var key: KeyArgument
+    var key: JPKIApplication.Key
 
     @Option(name: .customLong("in"), help: "File with the data to sign.")
     var input: String?
@@ -54,8 +47,8 @@ struct Sign: AsyncParsableCommand {
         try await Reporter.run(json: output.json) {
             let data = try input.map(readFile) ?? Hex.decode(challenge ?? "")
             let digest = try hash.digest(data)
-            let secret = try pin.readPIN(key.key.pinKind)
-            let key = self.key.key
+            let secret = try pin.readPIN(key.pinKind)
+            let key = self.key
             let algorithm = hash
             let allowLastTry = pin.allowLastTry
             let outcome = try await CardSession.run(card) { card in

@@ -10,7 +10,7 @@ import MynaSimulator
 import MynaSpec
 
 /// `mynakit sim`: serves a virtual My Number card to pcscd's vpcd driver.
-struct Sim: AsyncParsableCommand {
+struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Run a virtual My Number card on pcscd's vpcd driver (development and CI only).",
@@ -76,11 +76,12 @@ struct Sim: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The ATR: \(ATROption.names.joined(separator: ", ")), or hex bytes. Default: from the profile.",
+            "The ATR: \(CardATR.argumentNames.map(\.name).joined(separator: ", ")), or hex bytes. "
+                + "Default: from the profile.",
             valueName: "name|hex"
         )
     )
-    var atr: ATROption?
+    var atr: CardATR?
 
     @Option(help: "Padding bytes written after the DER in each certificate EF.")
     var padCertificates = 0
@@ -106,15 +107,18 @@ struct Sim: AsyncParsableCommand {
     var wrongLe6C = false
 
     @Option(help: "READ BINARY past the end of an EF: warning (62 82), wrong-parameters (6B 00) or success (90 00).")
-    var endOfFile: EndOfFileOption = .warning
+    var endOfFile: SimulatorConfiguration.EndOfFileBehaviour = .warning
 
     @Option(
         help: ArgumentHelp(
-            "A malformed response to inject (repeatable): \(MalformedOption.allValueStrings.joined(separator: ", ")).",
+            "A malformed response to inject (repeatable): "
+                + "\(SimulatorConfiguration.MalformedResponse.allValueStrings.joined(separator: ", ")).",
             valueName: "case"
         )
     )
-    var malformed: [MalformedOption] = []
+    var malformed: [SimulatorConfiguration.MalformedResponse] = []
+
+    @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         try await Reporter.run(json: false) {
@@ -127,7 +131,7 @@ struct Sim: AsyncParsableCommand {
             }
             let identity = Identity(name: name, address: address, birthDate: birthDate, sex: sexCode)
             let configuration = SimulatorConfiguration(
-                atr: atr?.atr,
+                atr: atr,
                 extendedLength: extended,
                 authPIN: authPIN,
                 signPIN: signPIN,
@@ -137,13 +141,13 @@ struct Sim: AsyncParsableCommand {
                 cardInfoPINTries: cardInfoTries,
                 myNumber: myNumber,
                 identity: identity,
-                endOfFileBehaviour: endOfFile.behaviour,
+                endOfFileBehaviour: endOfFile,
                 certificatePadding: padCertificates > 0
                     ? SimulatorConfiguration.CertificatePadding(byte: padding, count: padCertificates) : nil,
                 faults: SimulatorConfiguration.Faults(
                     getResponseThreshold: getResponseThreshold,
                     wrongLeAnswers6C: wrongLe6C,
-                    malformedResponses: Set(malformed.map(\.response))
+                    malformedResponses: Set(malformed)
                 )
             )
             try configuration.validate()
@@ -192,85 +196,5 @@ extension Sim {
     @Sendable static func logAPDU(_ header: [UInt8]) {
         let line = "apdu " + header.map { String(format: "%02X", $0) }.joined(separator: " ") + "\n"
         FileHandle.standardError.write(Data(line.utf8))
-    }
-}
-
-extension SimulatorError: ReportableError {
-    var commandFailure: CommandFailure {
-        switch code {
-        case .invalidConfiguration, .invalidPKI, .fileSystem:
-            return CommandFailure(status: .usage, code: code.rawValue, message: message)
-        default:
-            return CommandFailure(status: .cardCommunication, code: code.rawValue, message: message)
-        }
-    }
-}
-
-/// `--atr`: a registered ATR by name, or hex bytes.
-struct ATROption: ExpressibleByArgument {
-    var atr: CardATR
-
-    static let named: [(String, CardATR)] = [
-        ("no-historical", .contactNoHistoricalBytes),
-        ("extended", .contactExtendedLength),
-        ("short", .contactShortLength),
-        ("variant-a", .contactVariantA),
-        ("variant-b", .contactVariantB),
-        ("contactless-1", .contactless(index: 0)),
-        ("contactless-2", .contactless(index: 1)),
-        ("contactless-3", .contactless(index: 2)),
-        ("contactless-4", .contactless(index: 3)),
-    ]
-
-    static var names: [String] { named.map(\.0) }
-
-    init?(argument: String) {
-        if let match = Self.named.first(where: { $0.0 == argument }) {
-            atr = match.1
-            return
-        }
-        let digits = argument.filter { !$0.isWhitespace && $0 != ":" }
-        guard digits.count % 2 == 0, !digits.isEmpty else { return nil }
-        var bytes: [UInt8] = []
-        var index = digits.startIndex
-        while index < digits.endIndex {
-            let next = digits.index(index, offsetBy: 2)
-            guard let byte = UInt8(digits[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        atr = .custom(bytes)
-    }
-}
-
-/// `--end-of-file`.
-enum EndOfFileOption: String, ExpressibleByArgument, CaseIterable {
-    case warning
-    case wrongParameters = "wrong-parameters"
-    case success
-
-    var behaviour: SimulatorConfiguration.EndOfFileBehaviour {
-        switch self {
-        case .warning: return .warning
-        case .wrongParameters: return .wrongParameters
-        case .success: return .success
-        }
-    }
-}
-
-/// `--malformed`.
-enum MalformedOption: String, ExpressibleByArgument, CaseIterable {
-    case oneByteReadBinary = "one-byte-read-binary"
-    case certificateLengthOverstated = "certificate-length-overstated"
-    case endlessGetResponse = "endless-get-response"
-    case shortSignature = "short-signature"
-
-    var response: SimulatorConfiguration.MalformedResponse {
-        switch self {
-        case .oneByteReadBinary: return .oneByteReadBinary
-        case .certificateLengthOverstated: return .certificateLengthOverstated
-        case .endlessGetResponse: return .endlessGetResponse
-        case .shortSignature: return .shortSignature
-        }
     }
 }

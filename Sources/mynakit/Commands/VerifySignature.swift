@@ -4,15 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import ArgumentParser
+import ArgumentParser
 import Foundation
 import MynaVerify
 
-/// `--hash` takes the shared hash vocabulary directly (sha1, sha256, sha384, sha512).
-extension HashAlgorithm: ExpressibleByArgument {}
-
 /// `mynakit verify-signature --cert FILE --in FILE --signature FILE [--hash …] [--json]`
-struct VerifySignature: AsyncParsableCommand {
+struct VerifySignature: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-signature",
         abstract: "Check an RSA PKCS#1 v1.5 signature with a certificate's public key.",
@@ -22,20 +19,9 @@ struct VerifySignature: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The signer's certificate (PEM or DER).")
-    var cert: String
-
-    @Option(name: .customLong("in"), help: "The signed data.")
-    var input: String
-
-    @Option(help: "The signature (raw bytes).")
-    var signature: String
-
-    @Option(help: "The hash the signer used: sha1, sha256, sha384 or sha512.")
-    var hash: HashAlgorithm = .sha256
-
-    @Flag(help: "Print one JSON document on stdout.")
-    var json = false
+    @OptionGroup var signed: SignatureOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var global: GlobalOptions
 
     struct Report: Encodable {
         var valid: Bool
@@ -45,25 +31,14 @@ struct VerifySignature: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Reporter.run(json: json) {
-            let certificate = try Certificate(bytes: readFile(cert))
-            let valid = try SignatureVerifier.isValidSignature(
-                try readFile(signature),
-                for: try readFile(input),
-                hash: hash,
-                publicKeyOf: certificate
-            )
+        try await Reporter.run(json: output.json) {
+            let loaded = try signed.load()
+            let valid = try signed.isValid(loaded)
+            let hash = signed.hash.rawValue
             let report = Report(
-                valid: valid,
-                hash: hash.rawValue,
-                subject: certificate.subject.description,
-                serialNumber: certificate.serialNumber
-            )
-            if json {
-                Reporter.printJSON(report)
-            } else {
-                print("signature: \(valid ? "VALID" : "INVALID") (\(hash.rawValue), \(report.subject))")
-            }
+                valid: valid, hash: hash, subject: loaded.certificate.subject.description,
+                serialNumber: loaded.certificate.serialNumber)
+            output.emit(report) { "signature: \(valid ? "VALID" : "INVALID") (\(hash), \($0.subject))" }
             if !valid { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
         }
     }

@@ -9,7 +9,7 @@ import Foundation
 import MynaCard
 import SmartCard
 
-struct Watch: AsyncParsableCommand {
+struct Watch: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show reader hot-plug and card insertion/removal events as they happen (like pcsc_scan).",
         discussion: """
@@ -25,6 +25,7 @@ struct Watch: AsyncParsableCommand {
     var timeout: Double?
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var global: GlobalOptions
 
     struct EventJSON: Encodable {
         var time: String
@@ -49,7 +50,7 @@ struct Watch: AsyncParsableCommand {
                 group.addTask {
                     var seen: [EventJSON] = []
                     var count = 0
-                    for try await event in ReaderEvents() {
+                    for try await event in CardSession.readerEvents() {
                         let lines = Self.describe(event)
                         for line in lines {
                             if json { seen.append(line) } else { Self.printHuman(line) }

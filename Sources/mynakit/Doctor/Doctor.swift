@@ -15,7 +15,7 @@ protocol PCSCProbe: Sendable {
 /// The real pcscd, through ``PCSCContext``.
 struct LivePCSCProbe: PCSCProbe {
     func readerStates() async throws -> [ReaderState] {
-        try await PCSCContext().readerStates()
+        try await CardSession.readerStates()
     }
 }
 
@@ -133,7 +133,7 @@ struct Doctor: Sendable {
     }
 
     func serviceFailure(_ error: PCSCError, socket: String, overridden: Bool) -> [DoctorCheck] {
-        let where_ = overridden ? "\(socket) (from PCSCLITE_CSOCK_NAME)" : socket
+        let socketShown = overridden ? "\(socket) (from PCSCLITE_CSOCK_NAME)" : socket
         switch error {
         case .securityViolation:
             let installed = fileExists(Self.polkitRulePath)
@@ -142,7 +142,7 @@ struct Doctor: Sendable {
                 + "sessions are allowed by default"
                 + (installed ? "; \(Self.polkitRulePath) is installed, so check that this user is in its group" : "")
             return [
-                DoctorCheck("pcscd", .pass, "pcscd answers on \(where_)"),
+                DoctorCheck("pcscd", .pass, "pcscd answers on \(socketShown)"),
                 DoctorCheck(
                     "access", .fail, detail,
                     fix: "install -m 0644 udev/polkit/\(Self.polkitRuleName) /etc/polkit-1/rules.d/ "
@@ -152,7 +152,7 @@ struct Doctor: Sendable {
             return [
                 DoctorCheck(
                     "pcscd", .fail,
-                    "pcscd on \(where_) refused the client (\(error.name)): libpcsclite and pcscd speak different "
+                    "pcscd on \(socketShown) refused the client (\(error.name)): libpcsclite and pcscd speak different "
                         + "protocol versions",
                     fix: "install matching libpcsclite1 and pcscd versions (apt install pcscd libpcsclite1)")
             ]
@@ -164,11 +164,11 @@ struct Doctor: Sendable {
             let running = fileExists(socket, root: "/") ? "its socket exists but nobody answers" : "no socket"
             return [
                 DoctorCheck(
-                    "pcscd", .fail, "pcscd is unreachable on \(where_): \(running) (\(error.name))", fix: fix)
+                    "pcscd", .fail, "pcscd is unreachable on \(socketShown): \(running) (\(error.name))", fix: fix)
             ]
         default:
             return [
-                DoctorCheck("pcscd", .fail, "pcscd on \(where_) failed: \(error)", fix: "journalctl -u pcscd")
+                DoctorCheck("pcscd", .fail, "pcscd on \(socketShown) failed: \(error)", fix: "journalctl -u pcscd")
             ]
         }
     }

@@ -6,9 +6,10 @@
 
 import ArgumentParser
 import Foundation
+import Logging
 import SmartCard
 
-/// `--reader` and `--trace`, shared by every command that talks to a card.
+/// `--reader`, `--trace` and `--timeout`, shared by every command that talks to a card, with the global options.
 struct CardOptions: ParsableArguments {
     @Option(help: "Reader name or index from 'mynakit readers' (default: the first reader holding a card).")
     var reader: String?
@@ -19,13 +20,15 @@ struct CardOptions: ParsableArguments {
     @Option(help: "Give up when the card flow takes longer than this many seconds (checked before each APDU).")
     var timeout: Double?
 
+    @OptionGroup var global: GlobalOptions
+
     var timeoutDuration: Duration? { timeout.map { .milliseconds(Int($0 * 1000)) } }
 
     /// The reader to use: the named one, the one at the index, or the first with a card.
     ///
     /// - Throws: a failure with exit status 3 when there is no reader, no such reader, or no card.
-    func resolveReader(preferring matches: (ReaderState) -> Bool = { _ in true }) async throws -> String {
-        let states = try await PCSCContext().readerStates()
+    func resolveReader(logger: Logger) async throws -> String {
+        let states = try await CardSession.readerStates()
         guard !states.isEmpty else {
             throw CommandFailure(status: .noCard, code: "no-reader", message: "no smart-card reader is connected")
         }
@@ -36,16 +39,33 @@ struct CardOptions: ParsableArguments {
                 status: .noCard, code: "unknown-reader",
                 message: "no reader '\(reader)'; readers: \(states.map(\.reader).joined(separator: ", "))")
         }
-        let withCard = states.filter(\.isCardPresent)
-        if let preferred = withCard.first(where: matches) ?? withCard.first { return preferred.reader }
+        if let first = states.first(where: \.isCardPresent) {
+            logger.debug("no --reader given: the first reader holding a card", metadata: ["reader": "\(first.reader)"])
+            return first.reader
+        }
         throw CommandFailure(
             status: .noCard, code: "no-card",
             message: "no card in any reader (\(states.map(\.reader).joined(separator: ", ")))")
     }
 
-    /// A tracer printing to stderr when `--trace` is set.
-    var tracer: APDUTracer? {
-        guard trace else { return nil }
-        return { event in FileHandle.standardError.write(Data("trace: \(event.line)\n".utf8)) }
+    /// Where each APDU exchange goes: printed on stderr with `--trace`, else logged at trace level when `-vv` asked
+    /// for it, else nowhere (no tracer, so the channel does no formatting work at all).
+    ///
+    /// Both show the channel's trace event line, in which VERIFY data is `**` and card-info responses are lengths only.
+    func tracer(logger: Logger) -> APDUTracer? {
+        if trace {
+            return { event in FileHandle.standardError.write(Data("trace: \(event.line)\n".utf8)) }
+        }
+        guard logger.logLevel <= .trace else { return nil }
+        return { event in logger.trace("\(event.line)") }
     }
+}
+
+/// A command that talks to a card: it takes ``CardOptions``, and the global options come with them.
+protocol CardCommand: GlobalOptionsCommand {
+    var card: CardOptions { get }
+}
+
+extension CardCommand {
+    var global: GlobalOptions { card.global }
 }

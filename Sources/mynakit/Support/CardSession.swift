@@ -5,11 +5,17 @@
 //===----------------------------------------------------------------------===//
 
 import Dispatch
+import Logging
 import MynaCard
 import SmartCard
 
-/// Runs a My Number card flow: picks the reader, connects, runs the flow inside one PC/SC transaction, disconnects.
+/// The one way commands reach pcscd: reader lists, reader events, and card flows that pick the reader, connect, run
+/// inside one PC/SC transaction and always disconnect, whether the flow succeeded or not.
+///
+/// Every PC/SC object the CLI uses is created here, so this is the place that hands ``CommandLog/logger`` to the
+/// libraries once `PCSCContext`, `CardConnection`, `ReaderEvents` and `MyNumberCard` accept a `Logger`.
 enum CardSession {
+    /// What a flow returned, with where and how it ran.
     struct Outcome<T> {
         var value: T
         var reader: String
@@ -17,27 +23,59 @@ enum CardSession {
         var seconds: Double
     }
 
-    /// Connects to the reader `options` names (or the first with a card) and runs `flow` in one transaction.
+    /// Runs a My Number card flow in one transaction on the reader `options` names (or the first with a card).
     ///
     /// Flows that send no PIN are run once more when another application resets the card in between; flows that
     /// sent a PIN never are.
     static func run<T>(_ options: CardOptions, _ flow: (MyNumberCard) throws -> T) async throws -> Outcome<T> {
-        let reader = try await options.resolveReader()
+        try await withChannel(options) { channel in
+            let card = MyNumberCard(channel: channel)
+            return try card.retryingAfterReset { try flow(card) }
+        }
+    }
+
+    /// Runs `body` on the bare channel in one transaction, for commands that send APDUs of their own (`apdu`,
+    /// `bench apdu`). The channel still handles `61xx`/`6Cxx`, counts APDUs and traces.
+    static func withChannel<T>(_ options: CardOptions, _ body: (CardChannel) throws -> T) async throws -> Outcome<T> {
+        let logger = CommandLog.logger
+        let reader = try await options.resolveReader(logger: logger)
         let connection = try await CardConnection.connect(reader: reader)
+        logger.debug("connected", metadata: ["reader": "\(reader)"])
         let start = DispatchTime.now().uptimeNanoseconds
         do {
-            let (value, count) = try await connection.withTransaction(tracer: options.tracer, timeout: options.timeoutDuration) {
-                channel in
-                let card = MyNumberCard(channel: channel)
-                let value = try card.retryingAfterReset { try flow(card) }
-                return (value, card.apduCount)
+            let (value, count) = try await connection.withTransaction(
+                tracer: options.tracer(logger: logger), timeout: options.timeoutDuration
+            ) { channel in
+                (try body(channel), channel.apduCount)
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            try? await connection.disconnect()
+            logger.debug("transaction ended", metadata: ["apdus": "\(count)", "seconds": "\(seconds)"])
+            await disconnect(connection, logger: logger)
             return Outcome(value: value, reader: reader, apduCount: count, seconds: seconds)
         } catch {
-            try? await connection.disconnect()
+            logger.debug("flow failed; disconnecting", metadata: ["error": "\(CommandFailure(error).code)"])
+            await disconnect(connection, logger: logger)
             throw error
+        }
+    }
+
+    /// The readers pcscd knows and their states, from a context of its own.
+    static func readerStates() async throws -> [ReaderState] {
+        try await PCSCContext().readerStates()
+    }
+
+    /// Reader and card events as they happen (``ReaderEvents``).
+    static func readerEvents() -> ReaderEvents {
+        ReaderEvents()
+    }
+
+    /// Ends the connection. A failure here changes nothing for the command (its result is already known), so it is
+    /// only logged.
+    private static func disconnect(_ connection: CardConnection, logger: Logger) async {
+        do {
+            try await connection.disconnect()
+        } catch {
+            logger.debug("disconnect failed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -9,9 +9,12 @@
 /// The entries come from the CCID driver's reader lists (`readers/supported_readers.txt`, sections "supported",
 /// "should work", "unsupported") and its udev rules; `mynakit doctor` matches the USB devices it finds in sysfs
 /// against ``KnownReaders/all``, and `udev/95-mynakit-readers.rules` is rendered from the same table.
-public struct KnownReader: Sendable, Hashable {
+///
+/// The table lives with the CLI because only the CLI reads it (`doctor`, `udev-rules`); the libraries work with any
+/// reader pcscd offers and never look a reader up.
+struct KnownReader: Sendable, Hashable {
     /// The USB interface class the reader's smart-card interface announces.
-    public enum InterfaceClass: UInt8, Sendable, Hashable {
+    enum InterfaceClass: UInt8, Sendable, Hashable {
         /// 0x0B, Chip Card Interface Device: any CCID driver can talk to it.
         case ccid = 0x0B
         /// 0xFF, vendor specific: only a driver that lists the reader's USB ID claims it.
@@ -19,7 +22,7 @@ public struct KnownReader: Sendable, Hashable {
     }
 
     /// The PC/SC reader driver (IFD handler) the reader needs under pcscd.
-    public enum Driver: String, Sendable, Hashable {
+    enum Driver: String, Sendable, Hashable {
         /// The CCID driver, Debian/Ubuntu package `libccid` (`/usr/lib/pcsc/drivers/ifd-ccid.bundle`).
         case libccid
         /// ACS's own CCID driver, Debian/Ubuntu package `libacsccid1` (`ifd-acsccid.bundle`).
@@ -29,24 +32,24 @@ public struct KnownReader: Sendable, Hashable {
     }
 
     /// Vendor and model, as sold.
-    public var name: String
-    public var vendorID: UInt16
-    public var productID: UInt16
-    public var interfaceClass: InterfaceClass
-    public var driver: Driver
+    var name: String
+    var vendorID: UInt16
+    var productID: UInt16
+    var interfaceClass: InterfaceClass
+    var driver: Driver
     /// Whether the CCID package's class rule (`ENV{ID_USB_INTERFACES}=="*:0b0000:*", GROUP="pcscd"`, CCID 2025 and
     /// later) already gives pcscd's group access to the device; when it does not, MynaKit's udev rules do.
-    public var ccidClassRuleGrantsAccess: Bool
+    var ccidClassRuleGrantsAccess: Bool
     /// Contactless (ISO 14443 / FeliCa) rather than, or as well as, a contact slot.
-    public var contactless: Bool
+    var contactless: Bool
     /// `dwMaxCCIDMessageLength` from the reader's CCID descriptor, when the CCID driver's reader notes record it.
-    public var maxCCIDMessageLength: Int?
+    var maxCCIDMessageLength: Int?
     /// A TPDU reader that carries short APDUs only when the card speaks T=0 (a T=1 card gets block chaining).
-    public var shortAPDUsOnlyWithT0: Bool
+    var shortAPDUsOnlyWithT0: Bool
     /// What a technician should know about the reader, in one or two sentences.
-    public var notes: String
+    var notes: String
 
-    public init(
+    init(
         name: String, vendorID: UInt16, productID: UInt16, interfaceClass: InterfaceClass, driver: Driver,
         ccidClassRuleGrantsAccess: Bool, contactless: Bool, maxCCIDMessageLength: Int? = nil,
         shortAPDUsOnlyWithT0: Bool = false, notes: String = ""
@@ -64,19 +67,19 @@ public struct KnownReader: Sendable, Hashable {
     }
 
     /// `vvvv:pppp` in lower-case hex, as `lsusb` prints it and sysfs stores it.
-    public var usbID: String { "\(vendorHex):\(productHex)" }
+    var usbID: String { "\(vendorHex):\(productHex)" }
 
     /// The vendor ID as four lower-case hex digits, as udev's `ATTR{idVendor}` matches it.
-    public var vendorHex: String { Self.hex4(vendorID) }
+    var vendorHex: String { Self.hex4(vendorID) }
 
     /// The product ID as four lower-case hex digits, as udev's `ATTR{idProduct}` matches it.
-    public var productHex: String { Self.hex4(productID) }
+    var productHex: String { Self.hex4(productID) }
 
     /// Whether pcscd can use the reader at all on Linux.
-    public var hasPCSCDriver: Bool { driver != .none }
+    var hasPCSCDriver: Bool { driver != .none }
 
     /// What the reader needs, in words, with the package that provides it.
-    public var needs: String {
+    var needs: String {
         switch driver {
         case .libccid:
             return "the CCID driver (package libccid)"
@@ -94,9 +97,9 @@ public struct KnownReader: Sendable, Hashable {
 }
 
 /// The table of known readers.
-public enum KnownReaders {
+enum KnownReaders {
     /// Every known reader, in the order the udev rules list them.
-    public static let all: [KnownReader] = [
+    static let all: [KnownReader] = [
         // Sony (FeliCa Port / PaSoRi)
         KnownReader(
             name: "Sony RC-S300/S (PaSoRi)", vendorID: 0x054C, productID: 0x0DC8, interfaceClass: .ccid,
@@ -193,7 +196,7 @@ public enum KnownReaders {
     ]
 
     /// The known reader with this USB ID, or `nil`.
-    public static func reader(vendorID: UInt16, productID: UInt16) -> KnownReader? {
+    static func reader(vendorID: UInt16, productID: UInt16) -> KnownReader? {
         all.first { $0.vendorID == vendorID && $0.productID == productID }
     }
 }

@@ -4,8 +4,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-import SmartCard
-
 /// MynaKit's udev rules, rendered from ``KnownReaders/all``; `udev/95-mynakit-readers.rules` is this text, and a test
 /// fails when the two differ (regenerate with `mynakit udev-rules > udev/95-mynakit-readers.rules`).
 enum UdevRules {
