@@ -103,16 +103,10 @@ final class ArgumentTests: XCTestCase {
         }
     }
 
-    /// No PIN or My Number can reach a log line through the APDU tracer: with `-vv` the tracer logs the channel's
-    /// trace event line, which is redacted by the channel; with neither `--trace` nor trace level there is no tracer.
+    /// The stderr tracer exists only with `--trace` (`-vv` gets the channel's own trace-level log lines instead, which
+    /// the channel redacts the same way: CardChannelLoggingTests).
     func testTracerOnlyWhenAskedFor() throws {
-        let options = try CardOptions.parse([])
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .debug
-        XCTAssertNil(options.tracer(logger: quiet))
-        var verbose = Logger(label: "test")
-        verbose.logLevel = .trace
-        XCTAssertNotNil(options.tracer(logger: verbose))
-        XCTAssertNotNil(try CardOptions.parse(["--trace"]).tracer(logger: quiet))
+        XCTAssertNil(try CardOptions.parse([]).tracer())
+        XCTAssertNotNil(try CardOptions.parse(["--trace"]).tracer())
     }
 }

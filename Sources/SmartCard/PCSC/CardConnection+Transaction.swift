@@ -66,7 +66,7 @@ extension CardConnection {
         logger.trace("transaction begun")
         let transport = ConnectionTransport(connection: self)
         if let timeout { transport.deadline = (ContinuousClock.now + timeout, timeout) }
-        let channel = CardChannel(transport: transport, tracer: tracer)
+        let channel = CardChannel(transport: transport, tracer: tracer, logger: logger)
         // A channel kept beyond the transaction must not send anything outside of it.
         defer { transport.isOpen = false }
         let result: T

@@ -13,7 +13,7 @@ struct APDUCommand: AsyncParsableCommand, CardCommand {
         commandName: "apdu",
         abstract: "Send raw APDUs in one transaction and print each response (for technicians).",
         discussion: """
-            Each argument is one command APDU in hex ("00A4040C0A\(Hex.encode(JPKIApplication.aid))"). 61xx and 6Cxx \
+            Each argument is one command APDU in hex ("00A4040C0A\(Hex.encode(JPKIApplet.aid))"). 61xx and 6Cxx \
             are handled as everywhere else. A VERIFY typed here would put a PIN on the command line: this command \
             refuses VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER with data; use 'mynakit pin verify'.
             """

@@ -25,10 +25,10 @@ struct BenchAPDU: AsyncParsableCommand, CardCommand {
     var count = 2000
 
     @Option(help: "Application to select (hex). Default: the JPKI applet.")
-    var aid = Hex.encode(JPKIApplication.aid)
+    var aid = Hex.encode(JPKIApplet.aid)
 
     @Option(help: "EF to read (hex FID). Default: the authentication certificate.")
-    var file = String(format: "%04X", JPKIApplication.CertificateKind.authentication.fileID)
+    var file = String(format: "%04X", JPKIApplet.EF.authenticationCertificate)
 
     @Option(help: "Le of each READ BINARY (hex, 00 = 256).")
     var le = "00"
@@ -45,13 +45,13 @@ struct BenchAPDU: AsyncParsableCommand, CardCommand {
             guard fid.count == 2, leByte.count == 1 else {
                 throw CommandFailure(status: .usage, code: "usage", message: "--file takes 2 bytes, --le 1 byte")
             }
-            let readBinary = try CommandAPDU(
-                ins: 0xB0, p1: 0, p2: 0, expectedLength: leByte[0] == 0 ? 256 : Int(leByte[0]))
+            let readBinary = try CommandAPDU.readBinary(offset: 0, expectedLength: leByte[0] == 0 ? 256 : Int(leByte[0]))
+            let selectApplication = try CommandAPDU.selectApplication(aid: aidBytes)
+            let selectEF = CommandAPDU.selectEF(UInt16(fid[0]) << 8 | UInt16(fid[1]))
             let count = self.count
             let outcome = try await CardSession.withChannel(card) { channel in
-                try channel.transmit(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: aidBytes))
-                    .requireSuccess("SELECT application")
-                try channel.transmit(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: fid)).requireSuccess("SELECT EF")
+                try channel.transmit(selectApplication).requireSuccess("SELECT application")
+                try channel.transmit(selectEF).requireSuccess("SELECT EF")
                 // Only the READ BINARY loop is timed, as in the C baseline.
                 let start = DispatchTime.now().uptimeNanoseconds
                 for _ in 0..<count {

@@ -48,16 +48,12 @@ struct CardOptions: ParsableArguments {
             message: "no card in any reader (\(states.map(\.reader).joined(separator: ", ")))")
     }
 
-    /// Where each APDU exchange goes: printed on stderr with `--trace`, else logged at trace level when `-vv` asked
-    /// for it, else nowhere (no tracer, so the channel does no formatting work at all).
-    ///
-    /// Both show the channel's trace event line, in which VERIFY data is `**` and card-info responses are lengths only.
-    func tracer(logger: Logger) -> APDUTracer? {
-        if trace {
-            return { event in FileHandle.standardError.write(Data("trace: \(event.line)\n".utf8)) }
-        }
-        guard logger.logLevel <= .trace else { return nil }
-        return { event in logger.trace("\(event.line)") }
+    /// With `--trace`, every APDU exchange printed on stderr; `-vv` gets the same lines through the channel's own
+    /// trace-level logging. Both show the channel's trace event line, in which VERIFY data is `**` and card-info
+    /// responses are lengths only. Without either, the channel does no formatting work at all.
+    func tracer() -> APDUTracer? {
+        guard trace else { return nil }
+        return { event in StandardStreams.writeError("trace: \(event.line)\n") }
     }
 }
 

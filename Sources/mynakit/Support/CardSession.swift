@@ -12,8 +12,8 @@ import SmartCard
 /// The one way commands reach pcscd: reader lists, reader events, and card flows that pick the reader, connect, run
 /// inside one PC/SC transaction and always disconnect, whether the flow succeeded or not.
 ///
-/// Every PC/SC object the CLI uses is created here, so this is the place that hands ``CommandLog/logger`` to the
-/// libraries once `PCSCContext`, `CardConnection`, `ReaderEvents` and `MyNumberCard` accept a `Logger`.
+/// Every PC/SC object the CLI uses is created here, with ``CommandLog/logger``: the connection hands it to the
+/// channel (APDUs at trace level, with VERIFY data redacted) and the channel to `MyNumberCard`.
 enum CardSession {
     /// What a flow returned, with where and how it ran.
     struct Outcome<T> {
@@ -39,12 +39,12 @@ enum CardSession {
     static func withChannel<T>(_ options: CardOptions, _ body: (CardChannel) throws -> T) async throws -> Outcome<T> {
         let logger = CommandLog.logger
         let reader = try await options.resolveReader(logger: logger)
-        let connection = try await CardConnection.connect(reader: reader)
+        let connection = try await CardConnection.connect(reader: reader, logger: logger)
         logger.debug("connected", metadata: ["reader": "\(reader)"])
         let start = DispatchTime.now().uptimeNanoseconds
         do {
             let (value, count) = try await connection.withTransaction(
-                tracer: options.tracer(logger: logger), timeout: options.timeoutDuration
+                tracer: options.tracer(), timeout: options.timeoutDuration
             ) { channel in
                 (try body(channel), channel.apduCount)
             }
@@ -61,12 +61,12 @@ enum CardSession {
 
     /// The readers pcscd knows and their states, from a context of its own.
     static func readerStates() async throws -> [ReaderState] {
-        try await PCSCContext().readerStates()
+        try await PCSCContext(logger: CommandLog.logger).readerStates()
     }
 
     /// Reader and card events as they happen (``ReaderEvents``).
     static func readerEvents() -> ReaderEvents {
-        ReaderEvents()
+        ReaderEvents(logger: CommandLog.logger)
     }
 
     /// Ends the connection. A failure here changes nothing for the command (its result is already known), so it is
