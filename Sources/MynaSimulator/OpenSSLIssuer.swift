@@ -4,66 +4,49 @@
 //
 //===----------------------------------------------------------------------===//
 
-// Every OpenSSL call of MynaSimulator lives in this file. Pointers never leave it: keys are owned by
-// ``OpenSSLKey``, certificates travel as DER bytes, and every temporary object is freed in a `defer`.
+// Every OpenSSL call of MynaSimulator lives in this file. Pointers never leave it: keys and certificates are owned
+// by the handle classes of OpenSSLSupport (`EVPKeyHandle`, `X509Handle`), certificates travel as DER bytes, and
+// every temporary object is freed in a `defer`. OpenSSL's error queue is read through OpenSSLSupport's drain, the one
+// MynaVerify uses too.
 
 internal import COpenSSL
+import OpenSSLSupport
 
-/// An RSA private key held by OpenSSL (an `EVP_PKEY`).
-///
-/// `@unchecked Sendable`: the key is never mutated after creation, and OpenSSL 3 allows concurrent signing with one
-/// `EVP_PKEY` as long as each operation has its own `EVP_PKEY_CTX` (which ``sign(_:)`` creates).
-final class OpenSSLKey: @unchecked Sendable {
-    private let pointer: OpaquePointer
+// MARK: - Private keys
 
-    private init(taking pointer: OpaquePointer) {
-        self.pointer = pointer
-    }
-
-    deinit {
-        EVP_PKEY_free(pointer)
-    }
-
+extension EVPKeyHandle {
     /// Generates a fresh RSA key of `bits` bits (public exponent 65537).
-    static func generateRSA(bits: Int32 = 2048) throws(SimulatorError) -> OpenSSLKey {
+    static func generateRSA(bits: Int32 = 2048) throws(SimulatorError) -> EVPKeyHandle {
         guard let context = EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else {
-            throw OpenSSL.error("EVP_PKEY_CTX_new_from_name")
+            throw failed("EVP_PKEY_CTX_new_from_name")
         }
         defer { EVP_PKEY_CTX_free(context) }
-        guard EVP_PKEY_keygen_init(context) == 1 else { throw OpenSSL.error("EVP_PKEY_keygen_init") }
+        guard EVP_PKEY_keygen_init(context) == 1 else { throw failed("EVP_PKEY_keygen_init") }
         guard EVP_PKEY_CTX_set_rsa_keygen_bits(context, bits) == 1 else {
-            throw OpenSSL.error("EVP_PKEY_CTX_set_rsa_keygen_bits")
+            throw failed("EVP_PKEY_CTX_set_rsa_keygen_bits")
         }
         var key: OpaquePointer? = nil
-        guard EVP_PKEY_generate(context, &key) == 1, let key else { throw OpenSSL.error("EVP_PKEY_generate") }
-        return OpenSSLKey(taking: key)
+        guard EVP_PKEY_generate(context, &key) == 1, let key else { throw failed("EVP_PKEY_generate") }
+        return EVPKeyHandle(taking: key)
     }
 
-    /// Parses a PEM private key (PKCS#8 or traditional RSA).
-    static func parsePEM(_ pem: [UInt8]) throws(SimulatorError) -> OpenSSLKey {
-        let key: OpaquePointer? = pem.withUnsafeBytes { buffer in
-            guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
-            defer { BIO_free(bio) }
-            return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
-        }
-        guard let key else { throw OpenSSL.error("PEM_read_bio_PrivateKey") }
-        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA else {
-            EVP_PKEY_free(key)
-            throw SimulatorError(.invalidPKI, "the private key is not an RSA key")
-        }
-        return OpenSSLKey(taking: key)
+    /// Parses a PEM private key (PKCS#8 or traditional RSA) that must be an RSA key.
+    static func parseRSAPrivateKey(pem: [UInt8]) throws(SimulatorError) -> EVPKeyHandle {
+        let parsed = MemoryBIO.withReadOnly(pem) { bio in PEM_read_bio_PrivateKey(bio, nil, nil, nil) }
+        guard let parsed else { throw failed("PEM_read_bio_PrivateKey") }
+        let key = EVPKeyHandle(taking: parsed)
+        guard key.isRSA else { throw SimulatorError(.invalidPKI, "the private key is not an RSA key") }
+        return key
     }
 
-    /// The key as an unencrypted PKCS#8 PEM document.
-    func pem() throws(SimulatorError) -> [UInt8] {
-        try OpenSSL.withMemoryBIO("PEM_write_bio_PrivateKey") { bio in
-            PEM_write_bio_PrivateKey(bio, pointer, nil, nil, 0, nil, nil)
+    /// The private key as an unencrypted PKCS#8 PEM document.
+    func privateKeyPEM() throws(SimulatorError) -> [UInt8] {
+        guard let bio = MemoryBIO() else { throw failed("BIO_new") }
+        guard PEM_write_bio_PrivateKey(bio.pointer, pointer, nil, nil, 0, nil, nil) == 1 else {
+            throw failed("PEM_write_bio_PrivateKey")
         }
-    }
-
-    /// The modulus size in bytes (256 for RSA-2048).
-    var size: Int {
-        Int(EVP_PKEY_get_size(pointer))
+        guard let pem = bio.contents() else { throw failed("BIO_read") }
+        return pem
     }
 
     /// The RSA private-key operation on `input` after PKCS#1 v1.5 type-01 padding, as the card does it.
@@ -71,29 +54,22 @@ final class OpenSSLKey: @unchecked Sendable {
     /// No digest is set on the context, so OpenSSL pads the input as given (`00 01 FF … FF 00 input`) and applies
     /// the private key. `input` is a DER DigestInfo; its length must be at most the modulus size minus 11.
     func sign(_ input: [UInt8]) throws(SimulatorError) -> [UInt8] {
-        guard let context = EVP_PKEY_CTX_new(pointer, nil) else { throw OpenSSL.error("EVP_PKEY_CTX_new") }
+        guard let context = EVP_PKEY_CTX_new(pointer, nil) else { throw failed("EVP_PKEY_CTX_new") }
         defer { EVP_PKEY_CTX_free(context) }
-        guard EVP_PKEY_sign_init(context) == 1 else { throw OpenSSL.error("EVP_PKEY_sign_init") }
+        guard EVP_PKEY_sign_init(context) == 1 else { throw failed("EVP_PKEY_sign_init") }
         guard EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1 else {
-            throw OpenSSL.error("EVP_PKEY_CTX_set_rsa_padding")
+            throw failed("EVP_PKEY_CTX_set_rsa_padding")
         }
         var length = 0
         guard EVP_PKEY_sign(context, nil, &length, input, input.count) == 1 else {
-            throw OpenSSL.error("EVP_PKEY_sign")
+            throw failed("EVP_PKEY_sign")
         }
         var signature = [UInt8](repeating: 0, count: length)
         let status = signature.withUnsafeMutableBufferPointer { buffer in
             EVP_PKEY_sign(context, buffer.baseAddress, &length, input, input.count)
         }
-        guard status == 1 else { throw OpenSSL.error("EVP_PKEY_sign") }
+        guard status == 1 else { throw failed("EVP_PKEY_sign") }
         return Array(signature.prefix(length))
-    }
-
-    /// Runs `body` with the raw `EVP_PKEY *` (for the certificate builder in this file only).
-    fileprivate func withPointer<Result>(
-        _ body: (OpaquePointer) throws(SimulatorError) -> Result
-    ) throws(SimulatorError) -> Result {
-        try body(pointer)
     }
 }
 
@@ -117,33 +93,24 @@ enum OpenSSLIssuer {
     /// - Returns: the DER encoding.
     static func issue(
         _ template: CertificateTemplate,
-        subjectKey: OpenSSLKey,
-        issuer: (certificate: [UInt8], key: OpenSSLKey)?
+        subjectKey: EVPKeyHandle,
+        issuer: (certificate: [UInt8], key: EVPKeyHandle)?
     ) throws(SimulatorError) -> [UInt8] {
-        guard let certificate = X509_new() else { throw OpenSSL.error("X509_new") }
-        defer { X509_free(certificate) }
+        guard let handle = X509Handle() else { throw failed("X509_new") }
+        let certificate = handle.pointer
+        let issuerCertificate = try issuer.map { (issuer) throws(SimulatorError) in try parse(issuer.certificate) }
+        // The extension context below keeps a bare pointer to the issuer's certificate: keep its owner alive.
+        defer { withExtendedLifetime(issuerCertificate) {} }
 
-        let issuerCertificate: OpaquePointer?
-        if let issuer {
-            issuerCertificate = try parseDER(issuer.certificate)
-        } else {
-            issuerCertificate = nil
-        }
-        defer { if let issuerCertificate { X509_free(issuerCertificate) } }
-
-        guard X509_set_version(certificate, 2) == 1 else { throw OpenSSL.error("X509_set_version") }
-        var serial: UInt64 = 0
-        let randomStatus = withUnsafeMutableBytes(of: &serial) { buffer in
-            RAND_bytes(buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(buffer.count))
-        }
-        guard randomStatus == 1 else { throw OpenSSL.error("RAND_bytes") }
+        guard X509_set_version(certificate, 2) == 1 else { throw failed("X509_set_version") }
+        guard let random = OpenSSLRandom.bytes(count: 8) else { throw failed("RAND_bytes") }
         // A positive serial number of at most 63 bits that is never zero.
-        serial = (serial & 0x7FFF_FFFF_FFFF_FFFF) | 0x0100_0000_0000_0000
+        let serial = random.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } & 0x7FFF_FFFF_FFFF_FFFF | 0x0100_0000_0000_0000
         guard ASN1_INTEGER_set_uint64(X509_get_serialNumber(certificate), serial) == 1 else {
-            throw OpenSSL.error("ASN1_INTEGER_set_uint64")
+            throw failed("ASN1_INTEGER_set_uint64")
         }
 
-        guard let name = X509_NAME_new() else { throw OpenSSL.error("X509_NAME_new") }
+        guard let name = X509_NAME_new() else { throw failed("X509_NAME_new") }
         defer { X509_NAME_free(name) }
         for entry in template.subject {
             let bytes = Array(entry.value.utf8)
@@ -152,43 +119,50 @@ enum OpenSSLIssuer {
                     name, entry.field, MBSTRING_UTF8, buffer.baseAddress, Int32(buffer.count), -1, 0
                 )
             }
-            guard status == 1 else { throw OpenSSL.error("X509_NAME_add_entry_by_txt(\(entry.field))") }
+            guard status == 1 else { throw failed("X509_NAME_add_entry_by_txt(\(entry.field))") }
         }
-        guard X509_set_subject_name(certificate, name) == 1 else { throw OpenSSL.error("X509_set_subject_name") }
-        let issuerName = issuerCertificate.map { X509_get_subject_name($0) } ?? name
-        guard X509_set_issuer_name(certificate, issuerName) == 1 else { throw OpenSSL.error("X509_set_issuer_name") }
+        guard X509_set_subject_name(certificate, name) == 1 else {
+            throw failed("X509_set_subject_name")
+        }
+        let issuerName = issuerCertificate.map { X509_get_subject_name($0.pointer) } ?? name
+        guard X509_set_issuer_name(certificate, issuerName) == 1 else {
+            throw failed("X509_set_issuer_name")
+        }
 
         guard X509_time_adj_ex(X509_getm_notBefore(certificate), 0, template.notBeforeOffset, nil) != nil,
             X509_time_adj_ex(X509_getm_notAfter(certificate), 0, template.notAfterOffset, nil) != nil
-        else { throw OpenSSL.error("X509_time_adj_ex") }
+        else { throw failed("X509_time_adj_ex") }
 
-        try subjectKey.withPointer { (key) throws(SimulatorError) in
-            guard X509_set_pubkey(certificate, key) == 1 else { throw OpenSSL.error("X509_set_pubkey") }
+        guard X509_set_pubkey(certificate, subjectKey.pointer) == 1 else {
+            throw failed("X509_set_pubkey")
         }
 
         // certificatePolicies is parsed by an r2i method, which insists on a configuration database even when the
         // value names no section: an empty one does.
-        guard let configuration = NCONF_new(nil) else { throw OpenSSL.error("NCONF_new") }
+        guard let configuration = NCONF_new(nil) else { throw failed("NCONF_new") }
         defer { NCONF_free(configuration) }
         var context = X509V3_CTX()
-        X509V3_set_ctx(&context, issuerCertificate ?? certificate, certificate, nil, nil, 0)
+        X509V3_set_ctx(&context, issuerCertificate?.pointer ?? certificate, certificate, nil, nil, 0)
         X509V3_set_nconf(&context, configuration)
         for (nid, value) in template.extensions {
             guard let extensionPointer = X509V3_EXT_nconf_nid(configuration, &context, nid, value) else {
-                throw OpenSSL.error("X509V3_EXT_nconf_nid(\(String(cString: OBJ_nid2sn(nid))), \(value))")
+                throw failed("X509V3_EXT_nconf_nid(\(String(cString: OBJ_nid2sn(nid))), \(value))")
             }
             defer { X509_EXTENSION_free(extensionPointer) }
-            guard X509_add_ext(certificate, extensionPointer, -1) == 1 else { throw OpenSSL.error("X509_add_ext") }
+            guard X509_add_ext(certificate, extensionPointer, -1) == 1 else {
+                throw failed("X509_add_ext")
+            }
         }
         if !template.otherNames.isEmpty {
             try addOtherNames(template.otherNames, to: certificate)
         }
 
         let signingKey = issuer?.key ?? subjectKey
-        try signingKey.withPointer { (key) throws(SimulatorError) in
-            guard X509_sign(certificate, key, EVP_sha256()) > 0 else { throw OpenSSL.error("X509_sign") }
+        guard X509_sign(certificate, signingKey.pointer, EVP_sha256()) > 0 else {
+            throw failed("X509_sign")
         }
-        return try derEncoding(of: certificate)
+        guard let der = handle.derEncoding() else { throw failed("i2d_X509") }
+        return der
     }
 
     /// Adds a non-critical subjectAltName made only of otherNames, each `[0] EXPLICIT UTF8String`.
@@ -199,24 +173,24 @@ enum OpenSSLIssuer {
         _ otherNames: [(oid: String, value: String)],
         to certificate: OpaquePointer
     ) throws(SimulatorError) {
-        guard let names = GENERAL_NAMES_new() else { throw OpenSSL.error("GENERAL_NAMES_new") }
+        guard let names = GENERAL_NAMES_new() else { throw failed("GENERAL_NAMES_new") }
         defer { GENERAL_NAMES_free(names) }
         for (oid, value) in otherNames {
-            guard let generalName = GENERAL_NAME_new() else { throw OpenSSL.error("GENERAL_NAME_new") }
+            guard let generalName = GENERAL_NAME_new() else { throw failed("GENERAL_NAME_new") }
             guard COpenSSL_sk_GENERAL_NAME_push(names, generalName) > 0 else {
                 GENERAL_NAME_free(generalName)
-                throw OpenSSL.error("sk_GENERAL_NAME_push")
+                throw failed("sk_GENERAL_NAME_push")
             }
             // From here the stack owns `generalName`.
-            guard let object = OBJ_txt2obj(oid, 1) else { throw OpenSSL.error("OBJ_txt2obj(\(oid))") }
+            guard let object = OBJ_txt2obj(oid, 1) else { throw failed("OBJ_txt2obj(\(oid))") }
             guard let type = ASN1_TYPE_new() else {
                 ASN1_OBJECT_free(object)
-                throw OpenSSL.error("ASN1_TYPE_new")
+                throw failed("ASN1_TYPE_new")
             }
             guard let string = ASN1_UTF8STRING_new() else {
                 ASN1_OBJECT_free(object)
                 ASN1_TYPE_free(type)
-                throw OpenSSL.error("ASN1_UTF8STRING_new")
+                throw failed("ASN1_UTF8STRING_new")
             }
             let bytes = Array(value.utf8)
             let setStatus = bytes.withUnsafeBytes { buffer in
@@ -227,97 +201,48 @@ enum OpenSSLIssuer {
             guard setStatus == 1, GENERAL_NAME_set0_othername(generalName, object, type) == 1 else {
                 ASN1_OBJECT_free(object)
                 ASN1_TYPE_free(type)
-                throw OpenSSL.error("GENERAL_NAME_set0_othername")
+                throw failed("GENERAL_NAME_set0_othername")
             }
         }
         guard X509_add1_ext_i2d(certificate, NID_subject_alt_name, UnsafeMutableRawPointer(names), 0, 0) == 1 else {
-            throw OpenSSL.error("X509_add1_ext_i2d(subjectAltName)")
+            throw failed("X509_add1_ext_i2d(subjectAltName)")
         }
     }
 
     /// Converts a PEM certificate to DER.
     static func derFromPEM(_ pem: [UInt8]) throws(SimulatorError) -> [UInt8] {
-        let certificate: OpaquePointer? = pem.withUnsafeBytes { buffer in
-            guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
-            defer { BIO_free(bio) }
-            return PEM_read_bio_X509(bio, nil, nil, nil)
-        }
-        guard let certificate else { throw OpenSSL.error("PEM_read_bio_X509") }
-        defer { X509_free(certificate) }
-        return try derEncoding(of: certificate)
+        guard let certificate = X509Handle(pem: pem) else { throw failed("PEM_read_bio_X509") }
+        guard let der = certificate.derEncoding() else { throw failed("i2d_X509") }
+        return der
     }
 
     /// Converts a DER certificate to PEM.
     static func pemFromDER(_ der: [UInt8]) throws(SimulatorError) -> [UInt8] {
-        let certificate = try parseDER(der)
-        defer { X509_free(certificate) }
-        return try OpenSSL.withMemoryBIO("PEM_write_bio_X509") { bio in
-            PEM_write_bio_X509(bio, certificate)
-        }
+        guard let pem = try parse(der).pemEncoding() else { throw failed("PEM_write_bio_X509") }
+        return pem
     }
 
     /// Whether `key` is the private key of the DER certificate `certificate`.
-    static func key(_ key: OpenSSLKey, matches certificate: [UInt8]) throws(SimulatorError) -> Bool {
-        let parsed = try parseDER(certificate)
-        defer { X509_free(parsed) }
-        return try key.withPointer { (pointer) throws(SimulatorError) in
-            X509_check_private_key(parsed, pointer) == 1
-        }
+    static func key(_ key: EVPKeyHandle, matches certificate: [UInt8]) throws(SimulatorError) -> Bool {
+        try parse(certificate).matches(privateKey: key)
     }
 
-    /// Parses DER into a new `X509 *` the caller frees.
-    private static func parseDER(_ der: [UInt8]) throws(SimulatorError) -> OpaquePointer {
-        let certificate: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            return d2i_X509(nil, &cursor, buffer.count)
+    /// Parses a DER certificate (the whole input: trailing bytes are an error).
+    private static func parse(_ der: [UInt8]) throws(SimulatorError) -> X509Handle {
+        do throws(DERDecodingError) {
+            return try X509Handle(der: der)
+        } catch {
+            throw failed("d2i_X509")
         }
-        guard let certificate else { throw OpenSSL.error("d2i_X509") }
-        return certificate
-    }
-
-    private static func derEncoding(of certificate: OpaquePointer) throws(SimulatorError) -> [UInt8] {
-        let length = i2d_X509(certificate, nil)
-        guard length > 0 else { throw OpenSSL.error("i2d_X509") }
-        var der = [UInt8](repeating: 0, count: Int(length))
-        let written = der.withUnsafeMutableBufferPointer { buffer in
-            var cursor: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
-            return i2d_X509(certificate, &cursor)
-        }
-        guard written == length else { throw OpenSSL.error("i2d_X509") }
-        return der
     }
 }
 
-/// Error-queue and BIO helpers.
-private enum OpenSSL {
-    /// Builds an error from the function name and OpenSSL's error queue, which it empties.
-    static func error(_ function: String) -> SimulatorError {
-        var reasons: [String] = []
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            var buffer = [CChar](repeating: 0, count: 256)
-            buffer.withUnsafeMutableBufferPointer { ERR_error_string_n(code, $0.baseAddress, $0.count) }
-            reasons.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        let detail = reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")
-        return SimulatorError(.openSSL, "\(function) failed\(detail)")
-    }
-
-    /// Runs `write` against a fresh memory BIO and returns what it wrote.
-    static func withMemoryBIO(
-        _ function: String,
-        _ write: (OpaquePointer) -> Int32
-    ) throws(SimulatorError) -> [UInt8] {
-        guard let bio = BIO_new(BIO_s_mem()) else { throw error("BIO_new") }
-        defer { BIO_free(bio) }
-        guard write(bio) == 1 else { throw error(function) }
-        let pending = Int(BIO_ctrl_pending(bio))
-        var bytes = [UInt8](repeating: 0, count: pending)
-        let read = bytes.withUnsafeMutableBytes { BIO_read(bio, $0.baseAddress, Int32(pending)) }
-        guard read == pending else { throw error("BIO_read") }
-        return bytes
-    }
+/// A ``SimulatorError/Code/openSSL`` error naming the OpenSSL function that failed, with OpenSSL's error queue (which
+/// it empties) as the reason.
+private func failed(_ function: String) -> SimulatorError {
+    let reasons = OpenSSLErrorQueue.drain()
+    let detail = reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")
+    return SimulatorError(.openSSL, "\(function) failed\(detail)")
 }
 
 /// The OpenSSL NIDs of the extensions the test PKI uses, so that no other file needs COpenSSL.

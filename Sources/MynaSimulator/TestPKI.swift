@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
+import OpenSSLSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -37,10 +38,10 @@ public struct TestPKI: Sendable {
     /// The signing certificate (DER): the card's EF 0001.
     public let signCertificate: [UInt8]
 
-    let authRootKey: OpenSSLKey
-    let signRootKey: OpenSSLKey
-    let authKey: OpenSSLKey
-    let signKey: OpenSSLKey
+    let authRootKey: EVPKeyHandle
+    let signRootKey: EVPKeyHandle
+    let authKey: EVPKeyHandle
+    let signKey: EVPKeyHandle
 
     /// The DN of the authentication root, in encoding order.
     static let authRootSubject: [(field: String, value: String)] = [
@@ -75,8 +76,8 @@ public struct TestPKI: Sendable {
 
     private init(
         authRootCertificate: [UInt8], signRootCertificate: [UInt8], authCertificate: [UInt8],
-        signCertificate: [UInt8], authRootKey: OpenSSLKey, signRootKey: OpenSSLKey, authKey: OpenSSLKey,
-        signKey: OpenSSLKey
+        signCertificate: [UInt8], authRootKey: EVPKeyHandle, signRootKey: EVPKeyHandle, authKey: EVPKeyHandle,
+        signKey: EVPKeyHandle
     ) {
         self.authRootCertificate = authRootCertificate
         self.signRootCertificate = signRootCertificate
@@ -104,7 +105,7 @@ public struct TestPKI: Sendable {
         let rootLifetime = 10 * 365 * day
         let leafLifetime = 5 * 365 * day
 
-        func root(_ subject: [(field: String, value: String)], key: OpenSSLKey) throws(SimulatorError) -> [UInt8] {
+        func root(_ subject: [(field: String, value: String)], key: EVPKeyHandle) throws(SimulatorError) -> [UInt8] {
             let template = CertificateTemplate(
                 subject: subject,
                 notBeforeOffset: -day,
@@ -119,10 +120,10 @@ public struct TestPKI: Sendable {
             return try OpenSSLIssuer.issue(template, subjectKey: key, issuer: nil)
         }
 
-        let authRootKey = try OpenSSLKey.generateRSA()
-        let signRootKey = try OpenSSLKey.generateRSA()
-        let authKey = try OpenSSLKey.generateRSA()
-        let signKey = try OpenSSLKey.generateRSA()
+        let authRootKey = try EVPKeyHandle.generateRSA()
+        let signRootKey = try EVPKeyHandle.generateRSA()
+        let authKey = try EVPKeyHandle.generateRSA()
+        let signKey = try EVPKeyHandle.generateRSA()
         let authRoot = try root(authRootSubject, key: authRootKey)
         let signRoot = try root(signRootSubject, key: signRootKey)
 
@@ -199,10 +200,10 @@ public struct TestPKI: Sendable {
             (FileName.signRoot, try OpenSSLIssuer.pemFromDER(signRootCertificate), 0o644),
             (FileName.auth, try OpenSSLIssuer.pemFromDER(authCertificate), 0o644),
             (FileName.sign, try OpenSSLIssuer.pemFromDER(signCertificate), 0o644),
-            (FileName.authRootKey, try authRootKey.pem(), 0o600),
-            (FileName.signRootKey, try signRootKey.pem(), 0o600),
-            (FileName.authKey, try authKey.pem(), 0o600),
-            (FileName.signKey, try signKey.pem(), 0o600),
+            (FileName.authRootKey, try authRootKey.privateKeyPEM(), 0o600),
+            (FileName.signRootKey, try signRootKey.privateKeyPEM(), 0o600),
+            (FileName.authKey, try authKey.privateKeyPEM(), 0o600),
+            (FileName.signKey, try signKey.privateKeyPEM(), 0o600),
         ]
         for (name, contents, mode) in files {
             try writeFile(directory.appendingPathComponent(name).path, contents, mode: mode)
@@ -223,10 +224,10 @@ public struct TestPKI: Sendable {
         let signRoot = try OpenSSLIssuer.derFromPEM(read(FileName.signRoot))
         let auth = try OpenSSLIssuer.derFromPEM(read(FileName.auth))
         let sign = try OpenSSLIssuer.derFromPEM(read(FileName.sign))
-        let authKey = try OpenSSLKey.parsePEM(read(FileName.authKey))
-        let signKey = try OpenSSLKey.parsePEM(read(FileName.signKey))
-        let authRootKey = try OpenSSLKey.parsePEM(read(FileName.authRootKey))
-        let signRootKey = try OpenSSLKey.parsePEM(read(FileName.signRootKey))
+        let authKey = try EVPKeyHandle.parseRSAPrivateKey(pem: read(FileName.authKey))
+        let signKey = try EVPKeyHandle.parseRSAPrivateKey(pem: read(FileName.signKey))
+        let authRootKey = try EVPKeyHandle.parseRSAPrivateKey(pem: read(FileName.authRootKey))
+        let signRootKey = try EVPKeyHandle.parseRSAPrivateKey(pem: read(FileName.signRootKey))
         guard try OpenSSLIssuer.key(authKey, matches: auth), try OpenSSLIssuer.key(signKey, matches: sign),
             try OpenSSLIssuer.key(authRootKey, matches: authRoot), try OpenSSLIssuer.key(signRootKey, matches: signRoot)
         else {

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
+import OpenSSLSupport
 
 /// An X.509 certificate, parsed once by OpenSSL and exposed as Swift values.
 ///
@@ -29,7 +30,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     ///   this library reads), carrying OpenSSL's error queue.
     public init(derEncoded: [UInt8]) throws {
         guard !derEncoded.isEmpty else { throw MynaVerifyError.emptyInput("certificate") }
-        let handle = try OpenSSL.parseCertificate(der: derEncoded)
+        let handle = try X509Handle.parse(certificateDER: derEncoded)
         try self.init(handle: handle, der: derEncoded)
     }
 
@@ -82,7 +83,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     /// Wraps an OpenSSL certificate this value will own (one reference).
     init(handle: X509Handle, der: [UInt8]? = nil) throws {
         self.handle = handle
-        self.fields = try OpenSSL.certificateFields(handle, der: der)
+        self.fields = try handle.fields(knownDER: der)
     }
 
     /// The certificate's DER encoding, exactly as parsed.
@@ -265,12 +266,23 @@ public struct PublicKey: Sendable, Hashable {
         let der =
             PEM.looksLikeDER(bytes)
             ? bytes : try PEM.ders(in: bytes, labels: ["PUBLIC KEY"], what: "public key")[0]
-        try self.init(handle: OpenSSL.parsePublicKey(der: der))
+        let handle: EVPKeyHandle
+        do throws(DERDecodingError) {
+            handle = try EVPKeyHandle(subjectPublicKeyInfo: der)
+        } catch {
+            throw MynaVerifyError.openSSL(.unsupportedKey, "public key: not a DER SubjectPublicKeyInfo")
+        }
+        try self.init(handle: handle)
     }
 
     init(handle: EVPKeyHandle) throws {
+        guard let der = handle.subjectPublicKeyInfo() else {
+            throw MynaVerifyError.openSSL(.unsupportedKey, "public key: cannot be encoded")
+        }
         self.handle = handle
-        (self.derBytes, self.algorithm, self.bits) = try OpenSSL.publicKeyFields(handle)
+        self.derBytes = der
+        self.algorithm = handle.algorithmName ?? "unknown"
+        self.bits = handle.bits
     }
 
     public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool { lhs.derBytes == rhs.derBytes }

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
+import OpenSSLSupport
 
 /// Verifies My Number card certificates: the chain to a trust anchor, validity at a given time, revocation, and the
 /// JPKI profile the certificate is expected to have.
@@ -101,10 +102,9 @@ public struct CertificateVerifier: Sendable {
 
         var chain: [Certificate] = [leaf]
         do {
-            let outcome = try OpenSSL.verifyChain(
+            let outcome = try trustStore.handle.verifyChain(
                 leaf: leaf.handle,
                 untrusted: intermediates.map(\.handle),
-                store: trustStore.handle,
                 crls: crls.map(\.handle),
                 checkRevocation: !crls.isEmpty || revocationPolicy == .require,
                 at: time
@@ -179,7 +179,7 @@ public struct CertificateVerifier: Sendable {
     }
 
     private func failure(
-        for error: OpenSSL.ChainError,
+        for error: ChainError,
         chain: [Certificate],
         crls: [RevocationList]
     ) -> VerificationFailure {
@@ -194,16 +194,24 @@ public struct CertificateVerifier: Sendable {
         case .badSignature:
             return .badSignature(depth: error.depth, subject: certificate.subject.description)
         case .notYetValid:
-            return .notYetValid(depth: error.depth, subject: certificate.subject.description, notBefore: certificate.notBefore)
+            return .notYetValid(
+                depth: error.depth,
+                subject: certificate.subject.description,
+                notBefore: certificate.notBefore
+            )
         case .expired:
-            return .expired(depth: error.depth, subject: certificate.subject.description, notAfter: certificate.notAfter)
+            return .expired(
+                depth: error.depth,
+                subject: certificate.subject.description,
+                notAfter: certificate.notAfter
+            )
         case .malformed:
-            return .malformedDER("\(certificate.subject): \(OpenSSL.errorText(error.code))")
+            return .malformedDER("\(certificate.subject): \(error.reason)")
         case .invalidCA:
             return .invalidCA(
                 depth: error.depth,
                 subject: certificate.subject.description,
-                reason: OpenSSL.errorText(error.code)
+                reason: error.reason
             )
         case .revoked:
             let entry = (crl.map { [$0] } ?? crls).lazy.compactMap { $0.revocation(of: certificate) }.first
@@ -219,9 +227,9 @@ public struct CertificateVerifier: Sendable {
         case .crlNotYetValid:
             return .crlNotYetValid(issuer: crlIssuer, thisUpdate: crl?.thisUpdate)
         case .crlInvalid:
-            return .crlInvalid(issuer: crlIssuer, reason: OpenSSL.errorText(error.code))
+            return .crlInvalid(issuer: crlIssuer, reason: error.reason)
         case .other:
-            return .other(depth: error.depth, code: Int(error.code), reason: OpenSSL.errorText(error.code))
+            return .other(depth: error.depth, code: Int(error.code), reason: error.reason)
         }
     }
 }

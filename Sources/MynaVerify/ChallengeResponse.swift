@@ -4,6 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import OpenSSLSupport
+
 /// The terminal side of card authentication: make a fresh random challenge, have the card sign it with its
 /// authentication key, and check the signature with the verified authentication certificate.
 ///
@@ -24,7 +26,10 @@ public enum ChallengeResponse {
     ///   not seeded or fails; never returns predictable bytes instead.
     public static func makeChallenge(byteCount: Int = 32) throws -> [UInt8] {
         precondition(byteCount > 0, "a challenge needs at least one byte")
-        return try OpenSSL.randomBytes(count: byteCount)
+        guard let challenge = OpenSSLRandom.bytes(count: byteCount) else {
+            throw MynaVerifyError.openSSL(.randomGeneratorFailure, "RAND_bytes(\(byteCount)) failed")
+        }
+        return challenge
     }
 
     /// Checks the card's signature over `challenge` with a certificate that passed verification.

@@ -12,6 +12,11 @@
 //
 // Entry points: `Certificate`, `TrustStore`, `RevocationList`, `CertificateVerifier` (with `VerificationResult`,
 // `VerificationFailure`, `VerifiedCertificate`), `SignatureVerifier`, `JPKIIdentity`, `ChallengeResponse`,
-// `MynaVerifyError`. Every OpenSSL call is in OpenSSL.swift.
+// `MynaVerifyError`.
+//
+// Every OpenSSL call of this module is in `OpenSSL/`, one file per C type (`X509` fields, `X509_CRL`, `X509_STORE`
+// with its verify context, `EVP_PKEY` verification, `EVP_MD`, ASN.1 values), on top of the handle classes, error
+// queue drain and DER helpers of the `OpenSSLSupport` target that MynaSimulator uses too. The files outside `OpenSSL/`
+// build the public Swift values and never see a pointer.
 
 @_exported public import MynaSpec

@@ -4,6 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import OpenSSLSupport
+
 /// An error thrown by MynaVerify when its input cannot be used at all.
 ///
 /// Verification *verdicts* are not errors: a certificate that is expired, revoked or chains to an unknown root is
@@ -84,7 +86,7 @@ extension MynaVerifyError {
     /// An error of `code` carrying the drained OpenSSL error queue.
     @inline(never)
     static func openSSL(_ code: Code, _ reason: String, file: String = #fileID, line: UInt = #line) -> MynaVerifyError {
-        MynaVerifyError(code: code, reason: reason, openSSLErrors: OpenSSL.drainErrorQueue(), file: file, line: line)
+        MynaVerifyError(code: code, reason: reason, openSSLErrors: OpenSSLErrorQueue.drain(), file: file, line: line)
     }
 
     @inline(never)
@@ -100,5 +102,19 @@ extension MynaVerifyError {
     @inline(never)
     static func emptyInput(_ what: String, file: String = #fileID, line: UInt = #line) -> MynaVerifyError {
         MynaVerifyError(code: .emptyInput, reason: "\(what): no bytes", file: file, line: line)
+    }
+}
+
+extension DERDecodingError {
+    /// The ``MynaVerifyError/Code/malformedDER`` error for `what` ("certificate", "CRL") that did not decode from
+    /// `byteCount` bytes, carrying OpenSSL's error queue.
+    @inline(never)
+    func verifyError(_ what: String, byteCount: Int, file: String = #fileID, line: UInt = #line) -> MynaVerifyError {
+        switch self {
+        case .trailingBytes(let count):
+            return .malformedDER("\(what): \(count) bytes after the DER \(what)", file: file, line: line)
+        case .undecodable:
+            return .malformedDER("\(what): DER does not decode (\(byteCount) bytes)", file: file, line: line)
+        }
     }
 }

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
+import OpenSSLSupport
 
 /// A certificate revocation list (X.509 CRL, RFC 5280 section 5).
 ///
@@ -23,9 +24,9 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     ///   ``MynaVerifyError/Code/malformedDER``, with OpenSSL's error queue.
     public init(derEncoded: [UInt8]) throws {
         guard !derEncoded.isEmpty else { throw MynaVerifyError.emptyInput("CRL") }
-        handle = try OpenSSL.parseCRL(der: derEncoded)
+        handle = try CRLHandle(der: derEncoded)
         derBytes = derEncoded
-        fields = try OpenSSL.crlFields(handle)
+        fields = try handle.fields()
     }
 
     /// Parses a CRL that is either DER or PEM (`-----BEGIN X509 CRL-----`), as read from a file.
@@ -65,7 +66,7 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     ///
     /// This checks the signature only; it does not compare names or check the issuer's chain.
     public func isSigned(by issuer: Certificate) -> Bool {
-        OpenSSL.crl(handle, isSignedBy: issuer.handle)
+        handle.isSigned(by: issuer.handle)
     }
 
     /// Whether the CRL is stale at `date`: its nextUpdate has passed.
@@ -78,8 +79,7 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     ///
     /// Only the CRL's content is consulted; its signature is not checked here.
     public func revocation(of certificate: Certificate) -> RevokedCertificate? {
-        guard OpenSSL.crl(handle, hasIssuerOf: certificate.handle),
-            let serial = OpenSSL.crl(handle, revokedSerialOf: certificate.handle)
+        guard handle.hasIssuer(of: certificate.handle), let serial = handle.revokedSerial(of: certificate.handle)
         else { return nil }
         return revokedCertificates.first { $0.serialNumber == serial }
     }

@@ -4,12 +4,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+import OpenSSLSupport
+
 extension HashAlgorithm {
     /// The digest of `data`.
     ///
     /// - Throws: ``MynaVerifyError`` with ``MynaVerifyError/Code/openSSLFailure`` if OpenSSL cannot hash.
     public func digest(_ data: [UInt8]) throws -> [UInt8] {
-        try OpenSSL.digest(data, self)
+        try evpDigest(data)
     }
 }
 
@@ -63,13 +65,13 @@ public enum SignatureVerifier {
                 reason: "a \(hash) digest has \(hash.digestLength) bytes, not \(digest.count)"
             )
         }
-        guard OpenSSL.keyIsRSA(publicKey.handle) else {
+        guard publicKey.handle.isRSA else {
             throw MynaVerifyError(
                 code: .unsupportedKey,
                 reason: "PKCS#1 v1.5 verification needs an RSA key, not \(publicKey.algorithm)"
             )
         }
-        return try OpenSSL.verifyPKCS1(signature: signature, digest: digest, hash: hash, key: publicKey.handle)
+        return try publicKey.handle.verifiesPKCS1(signature: signature, digest: digest, hash: hash)
     }
 
     /// Checks `signature` over `data` with the public key of `certificate`.

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import OpenSSLSupport
 
 /// The trust anchors that certificate chains must end in, such as the J-LIS authentication and signing roots.
 ///
@@ -30,7 +31,7 @@ public struct TrustStore: Sendable {
         var unique: [Certificate] = []
         for anchor in anchors where !unique.contains(anchor) { unique.append(anchor) }
         self.anchors = unique
-        self.handle = try OpenSSL.makeStore(anchors: unique.map(\.handle))
+        self.handle = try X509StoreHandle(anchors: unique.map(\.handle))
     }
 
     /// Creates a store from files and directories.

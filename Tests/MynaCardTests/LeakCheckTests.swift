@@ -8,6 +8,7 @@ import Foundation
 import MynaCard
 import MynaSimulator
 import SmartCard
+import TestSupport
 import XCTest
 
 /// No leaks in the card flows: the workload (every flow of the CLI against the in-memory virtual card, success and
@@ -41,42 +42,23 @@ final class CardLeakCheckTests: XCTestCase {
     }
 
     func testNoLeaksInCardFlowsUnderValgrind() throws {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        guard let valgrind = paths.map({ "\($0)/valgrind" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
-        else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("CI installs valgrind") }
-            throw XCTSkip("valgrind is not installed")
-        }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mynacard-leak-\(UUID().uuidString)")
+        let valgrind = try Valgrind.executable()
+        let directory = try makeTemporaryDirectory("mynacard-leak")
         try Fixture.pki.write(to: directory)
-        defer { try? FileManager.default.removeItem(at: directory) }
         let short = try lost(valgrind: valgrind, iterations: 2, directory: directory.path)
         let long = try lost(valgrind: valgrind, iterations: 12, directory: directory.path)
         print("valgrind (card flows): definitely lost \(short) / \(long) bytes after 2 / 12 iterations")
         XCTAssertEqual(long, short, "memory lost grows with the number of flows")
     }
 
-    private func lost(valgrind: String, iterations: Int, directory: String) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: valgrind)
-        process.arguments = [
-            "--leak-check=full", "--show-leak-kinds=definite", "--error-exitcode=0", CommandLine.arguments[0],
-            "MynaCardTests.CardLeakCheckTests/testCardLeakWorkload",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment[Self.workloadVariable] = String(iterations)
-        environment[Self.directoryVariable] = directory
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+    private func lost(valgrind: URL, iterations: Int, directory: String) throws -> Int {
+        let run = try Valgrind.run(
+            test: "MynaCardTests.CardLeakCheckTests/testCardLeakWorkload",
+            environment: [Self.workloadVariable: String(iterations), Self.directoryVariable: directory],
+            valgrind: valgrind
+        )
+        let output = run.output.combinedOutput
         XCTAssertTrue(output.contains("Executed 1 test, with 0 failures"), "the workload failed: \(output.suffix(3000))")
-        guard let line = output.split(separator: "\n").first(where: { $0.contains("definitely lost: ") }),
-            let number = line.components(separatedBy: "definitely lost: ").last?.split(separator: " ").first
-        else { return 0 }
-        return Int(number.replacingOccurrences(of: ",", with: "")) ?? -1
+        return run.leaks.definitelyLost
     }
 }

@@ -6,6 +6,7 @@
 
 import Foundation
 import MynaVerify
+import TestSupport
 import XCTest
 
 final class CertificateTests: XCTestCase {
@@ -52,7 +53,7 @@ final class CertificateTests: XCTestCase {
         try OpenSSLTool.run(["x509", "-in", pki.signLeaf.path, "-outform", "DER", "-out", derFile.path])
         XCTAssertEqual(leaf.derBytes, try pki.bytes(derFile))
         let fingerprint = try OpenSSLTool.run(["x509", "-in", pki.signLeaf.path, "-noout", "-fingerprint", "-sha256"])
-            .output.split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .standardOutput.split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         XCTAssertEqual(leaf.sha256Fingerprint.map { String(format: "%02X", $0) }.joined(separator: ":"), fingerprint)
         XCTAssertEqual(try Certificate(pemEncoded: leaf.pem), leaf)
         XCTAssertEqual(try Certificate(derEncoded: leaf.derBytes), leaf)

@@ -6,6 +6,7 @@
 
 import Foundation
 import MynaVerify
+import TestSupport
 import XCTest
 
 /// One test per verdict. Each chain verdict is cross-checked against `openssl verify -CAfile … -attime …`

@@ -6,46 +6,15 @@
 
 import Foundation
 import MynaVerify
+import TestSupport
 import XCTest
-
-/// Runs the `openssl` command-line tool.
-enum OpenSSLTool {
-    struct Outcome {
-        var status: Int32
-        var output: String
-    }
-
-    @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil, allowFailure: Bool = false) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let outcome = Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
-        if outcome.status != 0, !allowFailure {
-            throw TestPKIError(message: "openssl \(arguments.joined(separator: " ")) failed: \(outcome.output)")
-        }
-        return outcome
-    }
-}
-
-struct TestPKIError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
 
 /// A J-LIS-shaped test PKI made with the `openssl` CLI: an authentication root and a signing root (RSA-2048,
 /// sha256WithRSAEncryption, CA:TRUE, critical keyUsage), a foreign root with the same DN as the authentication root,
 /// leaves for every verdict, CRLs and signatures.
 ///
-/// Built once per test process (``shared``); RSA keys are cached across runs in the temporary directory, because
-/// generating them is the slow part.
+/// Built once per test process (``shared``) with TestSupport's `OpenSSLTool`; RSA keys are cached across runs in the
+/// temporary directory, because generating them is the slow part.
 final class TestPKI: Sendable {
     static let shared: Result<TestPKI, any Error> = Result { try TestPKI() }
 
