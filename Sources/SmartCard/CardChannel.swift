@@ -12,7 +12,8 @@ import Glibc
 
 /// One APDU exchange, as a trace shows it: VERIFY data is already replaced by `**`.
 public struct APDUTraceEvent: Sendable {
-    /// The command, hex, with the data field of VERIFY / CHANGE REFERENCE DATA / RESET RETRY COUNTER redacted.
+    /// The command, hex; for VERIFY / CHANGE REFERENCE DATA / RESET RETRY COUNTER with data only the header and
+    /// `**` (the length fields would reveal the PIN's length).
     public var command: String
     /// The response data, hex (empty when there was none or on error).
     public var responseData: String
@@ -38,13 +39,11 @@ public struct APDUTraceEvent: Sendable {
         return "#\(index) \(command) -> \(outcome) \(ms) ms"
     }
 
+    /// The command as a trace may show it. A PIN command with data shows its four header bytes and one fixed `**`:
+    /// neither Lc nor the number of data bytes appears, since either would tell the PIN's length.
     static func redacted(_ command: [UInt8]) -> String {
         guard command.count > 5, CommandAPDU.isPINInstruction(command[1]) else { return Hex.encode(command, separator: " ") }
-        // Show the header and length fields; every data byte becomes "**".
-        let headerLength = command[4] == 0 && command.count > 7 ? 7 : 5
-        let header = Hex.encode(command.prefix(headerLength), separator: " ")
-        let stars = Array(repeating: "**", count: command.count - headerLength).joined(separator: " ")
-        return header + " " + stars
+        return Hex.encode(command.prefix(4), separator: " ") + " **"
     }
 }
 

@@ -66,7 +66,7 @@ final class CardChannelLoggingTests: XCTestCase {
         _ = try channel.transmit(.readBinary(offset: 0, expectedLength: 2))
         let lines = log.messages(at: .trace)
         XCTAssertEqual(lines.count, 3)
-        XCTAssertTrue(lines[0].hasPrefix("#1 00 20 00 80 04 ** ** ** ** -> 63 C2"), lines[0])
+        XCTAssertTrue(lines[0].hasPrefix("#1 00 20 00 80 ** -> 63 C2"), lines[0])
         XCTAssertTrue(lines[1].hasPrefix("#2 00 A4 02 0C 02 00 18 -> 90 00"), lines[1])
         XCTAssertTrue(lines[2].hasPrefix("#3 00 B0 00 00 02 -> 2 bytes 90 00"), lines[2])
         for line in log.all {

@@ -113,7 +113,7 @@ final class CardChannelTests: XCTestCase {
         _ = try channel.transmit(CommandAPDU(ins: 0x20, p1: 0, p2: 0x80, data: Array("1234".utf8)))
         _ = try channel.transmit(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x00, 0x18]))
         let lines = events.all.map(\.line)
-        XCTAssertEqual(events.all[0].command, "00 20 00 80 04 ** ** ** **")
+        XCTAssertEqual(events.all[0].command, "00 20 00 80 **")
         XCTAssertFalse(lines[0].contains("31 32 33 34"))
         XCTAssertTrue(lines[0].contains("63 C2"), lines[0])
         XCTAssertEqual(events.all[1].command, "00 A4 02 0C 02 00 18")

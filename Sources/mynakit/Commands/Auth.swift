@@ -45,23 +45,37 @@ struct Auth: AsyncParsableCommand, CardCommand {
         try await Reporter.run(json: output.json) {
             let verifier = CertificateVerifier(trustStore: try trust.trustStore(), profile: .authentication)
             let revocationLists = try revocation.revocationLists()
-            let pinOptions = pin
-            let session = try await CardSession.run(card) { card -> Outcome in
-                let der = try card.jpki.readCertificate(.authentication)
-                // The certificate came from the card: it is trusted only once it chains to the given roots.
-                let result = verifier.verify(leafBytes: der, intermediates: [], at: Date(), crls: revocationLists)
-                guard let verified = result.verifiedCertificate, let leaf = result.leaf else {
-                    return .certificateRejected(result)
-                }
-                let secret = try pinOptions.readPIN(.authentication)
+            // Two transactions, never one held while a person types: the certificate is read and verified first (no
+            // PIN is asked for a certificate that would be rejected), the PIN is read with no transaction open, and
+            // the second transaction reads the tries left and sends the VERIFY together, so the last-try guard still
+            // sees the counter the VERIFY will spend.
+            let read = try await CardSession.run(card) { card in try card.jpki.readCertificate(.authentication) }
+            // The certificate came from the card: it is trusted only once it chains to the given roots.
+            let result = verifier.verify(leafBytes: read.value, intermediates: [], at: Date(), crls: revocationLists)
+            let outcome: Outcome
+            var apduCount = read.apduCount
+            var seconds = read.seconds
+            if let verified = result.verifiedCertificate, let leaf = result.leaf {
+                let secret = try pin.readPIN(.authentication)
+                let allowLastTry = pin.allowLastTry
                 let challenge = try ChallengeResponse.makeChallenge(byteCount: 32)
-                let signature = try card.jpki.sign(
-                    digest: try HashAlgorithm.sha256.digest(challenge), algorithm: .sha256, key: .authentication,
-                    pin: secret, allowLastTry: pinOptions.allowLastTry)
+                let digest = try HashAlgorithm.sha256.digest(challenge)
+                // The same reader as the first transaction, never "the first reader with a card" again.
+                var sameReader = card
+                sameReader.reader = read.reader
+                let signed = try await CardSession.run(sameReader) { card in
+                    try card.jpki.sign(
+                        digest: digest, algorithm: .sha256, key: .authentication, pin: secret, allowLastTry: allowLastTry)
+                }
+                apduCount += signed.apduCount
+                seconds += signed.seconds
                 let valid = try ChallengeResponse.verify(
-                    challenge: challenge, signature: signature, hash: .sha256, certificate: verified)
-                return .signed(certificate: leaf, signatureValid: valid)
+                    challenge: challenge, signature: signed.value, hash: .sha256, certificate: verified)
+                outcome = .signed(certificate: leaf, signatureValid: valid)
+            } else {
+                outcome = .certificateRejected(result)
             }
+            let session = (value: outcome, apduCount: apduCount, seconds: seconds, reader: read.reader)
             let report: Report
             let passed: Bool
             switch session.value {

@@ -15,8 +15,9 @@ struct CertRead: AsyncParsableCommand, CardCommand {
         abstract: "Read a certificate from the card (the signing certificate needs the signing password).",
         discussion: """
             The certificate is printed or written as it came from the card; it is NOT verified. Use \
-            'mynakit cert verify' against the J-LIS trust anchors before trusting it. --out is written only when the \
-            whole certificate was read.
+            'mynakit cert verify' against the J-LIS trust anchors before trusting it. --out is checked before the card \
+            is touched and written atomically only when the whole certificate was read ('-' is stdout; DER goes to a \
+            pipe or file, never to a terminal).
             """
     )
 
@@ -27,10 +28,10 @@ struct CertRead: AsyncParsableCommand, CardCommand {
     @Option(help: "auth, auth-ca, sign or sign-ca.")
     var kind: JPKIApplication.CertificateKind
 
-    @Option(help: "pem, der, text or json.")
-    var format: Format = .pem
+    @Option(help: "pem (the default), der, text or json (the same as --json).")
+    var format: Format?
 
-    @Option(help: "Write the certificate to this file instead of stdout.")
+    @Option(help: "Write the certificate to this file instead of stdout ('-': stdout).", completion: .file())
     var out: String?
 
     @OptionGroup var card: CardOptions
@@ -38,11 +39,17 @@ struct CertRead: AsyncParsableCommand, CardCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if format == .der && out == nil { throw ValidationError("--format der needs --out FILE") }
+        if output.json, let format, format != .json {
+            throw ValidationError("--json prints JSON; it cannot be combined with --format \(format.rawValue)")
+        }
     }
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
+            let format = output.json ? .json : (self.format ?? .pem)
+            // Checked before the PIN is asked for and before any APDU: nothing is spent on output that cannot be
+            // written.
+            let target = try OutputTarget.prepare(out ?? "-", binary: format == .der)
             let password = kind == .signing ? try pin.readPIN(.signing) : nil
             let kind = self.kind
             let allowLastTry = pin.allowLastTry
@@ -54,7 +61,6 @@ struct CertRead: AsyncParsableCommand, CardCommand {
             }
             let der = outcome.value
             let certificate = try Certificate(derEncoded: der)
-            let format = output.json ? .json : self.format
             let rendered: [UInt8]
             switch format {
             case .der: rendered = der
@@ -62,10 +68,9 @@ struct CertRead: AsyncParsableCommand, CardCommand {
             case .text: rendered = Array(Self.text(certificate, apduCount: outcome.apduCount).utf8)
             case .json:
                 let summary = CertificateSummary(certificate, kind: kind.rawValue, apduCount: outcome.apduCount)
-                guard out != nil else { return Reporter.printJSON(summary) }
-                rendered = Array(try Reporter.encodeJSON(summary))
+                rendered = Array(try Reporter.encodeJSON(summary)) + [0x0A]
             }
-            try OutputFile.write(rendered, toFileOrStandardOutput: out)
+            try target.write(rendered)
         }
     }
 
@@ -74,7 +79,7 @@ struct CertRead: AsyncParsableCommand, CardCommand {
         subject:  \(certificate.subject)
         issuer:   \(certificate.issuer)
         serial:   \(certificate.serialNumber)
-        validity: \(ISO8601Time.format(certificate.notBefore)) to \(ISO8601Time.format(certificate.notAfter))
+        validity: \(RFC3339.format(certificate.notBefore)) to \(RFC3339.format(certificate.notAfter))
         policies: \(certificate.certificatePolicies.joined(separator: ", "))
         key:      \(certificate.publicKey.algorithm) \(certificate.publicKey.bits) bits
         (read from the card in \(apduCount) APDUs; not verified)
@@ -101,8 +106,8 @@ struct CertificateSummary: Encodable {
         subject = certificate.subject.description
         issuer = certificate.issuer.description
         serialNumber = certificate.serialNumber
-        notBefore = ISO8601Time.format(certificate.notBefore)
-        notAfter = ISO8601Time.format(certificate.notAfter)
+        notBefore = RFC3339.format(certificate.notBefore)
+        notAfter = RFC3339.format(certificate.notAfter)
         certificatePolicies = certificate.certificatePolicies
         pem = certificate.pem
         self.apduCount = apduCount

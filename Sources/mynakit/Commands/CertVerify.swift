@@ -32,15 +32,15 @@ struct CertVerify: AsyncParsableCommand, GlobalOptionsCommand {
 
     @OptionGroup var revocation: RevocationOptions
 
-    @Option(help: "Verify at this time (ISO 8601, e.g. 2026-01-31T12:00:00Z) instead of now.")
+    @Option(help: "Verify at this time instead of now: RFC 3339 with a zone, e.g. 2026-01-31T12:00:00Z or 2026-01-31T21:00:00+09:00.")
     var at: String?
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if let at, ISO8601Time.parse(at) == nil {
-            throw ValidationError("--at \(at) is not an ISO 8601 time such as 2026-01-31T12:00:00Z")
+        if let at, RFC3339.parse(at) == nil {
+            throw ValidationError("--at \(at) is not a time in \(RFC3339.accepted)")
         }
     }
 
@@ -49,7 +49,7 @@ struct CertVerify: AsyncParsableCommand, GlobalOptionsCommand {
             let store = try trust.trustStore()
             let intermediateCertificates = try intermediates.flatMap { try Certificate.parseMany(bytes: readFile($0)) }
             let revocationLists = try revocation.revocationLists()
-            let time = at.flatMap(ISO8601Time.parse) ?? Date()
+            let time = at.flatMap(RFC3339.parse) ?? Date()
             let verifier = CertificateVerifier(trustStore: store, profile: kind)
             let result = verifier.verify(
                 leafBytes: try readFile(file),
@@ -86,16 +86,16 @@ struct CertVerifyReport: Encodable {
 
     init(result: VerificationResult) throws {
         valid = result.isValid
-        kind = result.profile.rawValue
-        time = ISO8601Time.format(result.time)
+        kind = result.profile.argument
+        time = RFC3339.format(result.time)
         chain = result.chain.map(\.subject.description)
         failures = result.failures.map { Failure(code: $0.code, message: $0.description) }
         guard let leaf = result.leaf else { return }
         subject = leaf.subject.description
         issuer = leaf.issuer.description
         serialNumber = leaf.serialNumber
-        notBefore = ISO8601Time.format(leaf.notBefore)
-        notAfter = ISO8601Time.format(leaf.notAfter)
+        notBefore = RFC3339.format(leaf.notBefore)
+        notAfter = RFC3339.format(leaf.notAfter)
         sha256Fingerprint = leaf.sha256Fingerprint.map { String(format: "%02X", $0) }.joined(separator: ":")
         if result.profile == .signing {
             do {

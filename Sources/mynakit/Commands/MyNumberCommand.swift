@@ -18,12 +18,33 @@ struct MyNumberCommand: AsyncParsableCommand, CardCommand {
     @OptionGroup var pin: PINOptions
     @OptionGroup var output: OutputOptions
 
+    @Flag(help: "Show all 12 digits of the My Number (default: only the last 4, as on a receipt).")
+    var reveal = false
+
     struct Report: Encodable {
+        /// The 12 digits with `--reveal`, else `********` and the last 4.
         var myNumber: String
+        var myNumberMasked: Bool
         var name: String
         var address: String
         var birthDate: String
-        var sex: String
+        var sex: SexReport
+    }
+
+    /// ISO 5218 code and an English label: `{"code": "2", "label": "female"}`.
+    struct SexReport: Encodable {
+        var code: String
+        var label: String
+
+        init(_ sex: Sex) {
+            code = sex.code
+            switch sex {
+            case .male: label = "male"
+            case .female: label = "female"
+            case .notApplicable: label = "not applicable"
+            case .other: label = "unknown"
+            }
+        }
     }
 
     func run() async throws {
@@ -34,23 +55,18 @@ struct MyNumberCommand: AsyncParsableCommand, CardCommand {
                 try card.cardInfo.read(pin: secret, allowLastTry: allowLastTry)
             }
             let (number, attributes) = outcome.value
-            let sex: String
-            switch attributes.sex {
-            case .male: sex = "male (1)"
-            case .female: sex = "female (2)"
-            case .notApplicable: sex = "not applicable (9)"
-            case .other(let code): sex = "unknown code '\(code)'"
-            }
+            let digits = number.digits
             let report = Report(
-                myNumber: number.digits, name: attributes.name, address: attributes.address,
-                birthDate: attributes.birthDate, sex: sex)
+                myNumber: reveal ? digits : String(repeating: "*", count: 8) + digits.suffix(4), myNumberMasked: !reveal,
+                name: attributes.name, address: attributes.address, birthDate: attributes.birthDate,
+                sex: SexReport(attributes.sex))
             output.emit(report) { report in
                 """
                 My Number:  \(report.myNumber)
                 name:       \(report.name)
                 address:    \(report.address)
                 birth date: \(report.birthDate)
-                sex:        \(report.sex)
+                sex:        \(report.sex.label) (\(report.sex.code))
                 """
             }
         }

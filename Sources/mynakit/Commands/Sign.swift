@@ -32,7 +32,7 @@ struct Sign: AsyncParsableCommand, CardCommand {
     @Option(help: "sha1, sha256, sha384 or sha512.")
     var hash: HashAlgorithm = .sha256
 
-    @Option(help: "Write the 256-byte signature to this file.")
+    @Option(help: "Write the raw 256-byte signature to this file ('-': stdout, not a terminal).", completion: .file())
     var out: String?
 
     @OptionGroup var card: CardOptions
@@ -40,12 +40,19 @@ struct Sign: AsyncParsableCommand, CardCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if output.json && out == "-" { throw ValidationError("--json prints JSON on stdout; give --out a file") }
         if (input == nil) == (challenge == nil) { throw ValidationError("give exactly one of --in FILE or --challenge HEX") }
     }
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
+            // Everything that can fail without the card fails first: the output path, the input, an empty message.
+            let target = try out.map { try OutputTarget.prepare($0, binary: true) }
             let data = try input.map(readFile) ?? Hex.decode(challenge ?? "")
+            guard !data.isEmpty else {
+                throw CommandFailure(
+                    status: .usage, code: "usage", message: "the message to sign is empty; nothing was sent to the card")
+            }
             let digest = try hash.digest(data)
             let secret = try pin.readPIN(key.pinKind)
             let key = self.key
@@ -54,7 +61,7 @@ struct Sign: AsyncParsableCommand, CardCommand {
             let outcome = try await CardSession.run(card) { card in
                 try card.jpki.sign(digest: digest, algorithm: algorithm, key: key, pin: secret, allowLastTry: allowLastTry)
             }
-            if let out { try OutputFile.write(outcome.value, to: out) }
+            try target?.write(outcome.value)
             if output.json {
                 Reporter.printJSON(
                     SignReport(

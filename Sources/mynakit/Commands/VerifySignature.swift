@@ -28,6 +28,8 @@ struct VerifySignature: AsyncParsableCommand, GlobalOptionsCommand {
         var hash: String
         var subject: String
         var serialNumber: String
+        /// Why the signature is invalid; absent when it is valid.
+        var reason: String?
     }
 
     func run() async throws {
@@ -35,11 +37,24 @@ struct VerifySignature: AsyncParsableCommand, GlobalOptionsCommand {
             let loaded = try signed.load()
             let valid = try signed.isValid(loaded)
             let hash = signed.hash.rawValue
+            let reason = valid ? nil : Self.reason(signature: loaded.signature, key: loaded.certificate.publicKey)
             let report = Report(
                 valid: valid, hash: hash, subject: loaded.certificate.subject.description,
-                serialNumber: loaded.certificate.serialNumber)
-            output.emit(report) { "signature: \(valid ? "VALID" : "INVALID") (\(hash), \($0.subject))" }
+                serialNumber: loaded.certificate.serialNumber, reason: reason)
+            output.emit(report) { report in
+                "signature: \(valid ? "VALID" : "INVALID") (\(hash), \(report.subject))"
+                    + (report.reason.map { "\nreason: \($0)" } ?? "")
+            }
             if !valid { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
         }
+    }
+
+    /// Why a signature did not verify: its length cannot be right for the key, or it does not match.
+    static func reason(signature: [UInt8], key: PublicKey) -> String {
+        let expected = (key.bits + 7) / 8
+        if signature.count != expected {
+            return "the signature is \(signature.count) bytes; a \(key.bits)-bit RSA key makes \(expected)-byte signatures"
+        }
+        return "the signature does not match the data and this certificate's key (other data, another key or another --hash)"
     }
 }

@@ -13,8 +13,10 @@ struct Watch: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show reader hot-plug and card insertion/removal events as they happen (like pcsc_scan).",
         discussion: """
-            Runs until interrupted, until --events changes were seen, or until --timeout seconds passed. \
-            A pcscd restart is reported and watching carries on once pcscd is back.
+            Runs until interrupted (SIGINT, SIGTERM), until --events changes were seen, or until --timeout seconds \
+            passed; each event is printed and flushed as it happens (with --json: one JSON object per line). A pcscd \
+            restart is reported and watching carries on once pcscd is back. Exit 0 when the watch ended as asked; \
+            75 when --events were asked for and fewer came before the timeout or the interrupt.
             """
     )
 
@@ -46,20 +48,22 @@ struct Watch: AsyncParsableCommand, GlobalOptionsCommand {
         try await Reporter.run(json: output.json) {
             let json = output.json
             let limit = events
-            let collected = try await withThrowingTaskGroup(of: [EventJSON]?.self) { group in
+            let seen = try await withThrowingTaskGroup(of: Int?.self) { group in
                 group.addTask {
-                    var seen: [EventJSON] = []
                     var count = 0
                     for try await event in CardSession.readerEvents() {
                         let lines = Self.describe(event)
                         for line in lines {
-                            if json { seen.append(line) } else { Self.printHuman(line) }
+                            // One record per event, flushed at once: a pipe reader sees each as it happens (NDJSON
+                            // with --json), and a reader that went away ends the watch with exit 74.
+                            try StandardStreams.write(json ? Reporter.encodeJSONLine(line) : Self.human(line))
+                            try StandardStreams.flush()
                         }
                         if case .snapshot = event { continue }
                         count += lines.count
-                        if let limit, count >= limit { break }
+                        if let limit, count >= limit { return count }
                     }
-                    return seen
+                    return count
                 }
                 if let timeout {
                     group.addTask {
@@ -67,13 +71,20 @@ struct Watch: AsyncParsableCommand, GlobalOptionsCommand {
                         return nil
                     }
                 }
-                // Whichever ends first ends the watch; events seen so far are kept.
-                var result: [EventJSON] = []
-                if let first = try await group.next(), let events = first { result = events }
+                group.addTask {
+                    _ = await InterruptSignal.next()
+                    return nil
+                }
+                // Whichever ends first ends the watch; what was printed stays printed.
+                let first = try await group.next() ?? nil
                 group.cancelAll()
-                return result
+                return first
             }
-            if json { Reporter.printJSON(["events": collected]) }
+            if let limit, (seen ?? 0) < limit {
+                throw CommandFailure(
+                    status: .timedOut, code: "timed-out",
+                    message: "the watch ended (timeout or interrupt) before \(limit) event\(limit == 1 ? "" : "s") were seen")
+            }
         }
     }
 
@@ -105,12 +116,12 @@ struct Watch: AsyncParsableCommand, GlobalOptionsCommand {
         }
     }
 
-    static func printHuman(_ event: EventJSON) {
+    static func human(_ event: EventJSON) -> String {
         var text = "\(event.time)  \(event.event)"
         if let reader = event.reader { text += "  \(reader)" }
         if let number = event.eventNumber { text += "  (event \(number))" }
         if let atr = event.atr { text += "\n    ATR: \(atr)\(event.card.map { "  (\($0))" } ?? "")" }
         if let detail = event.detail { text += "\n    \(detail)" }
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        return text + "\n"
     }
 }

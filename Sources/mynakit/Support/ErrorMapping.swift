@@ -26,6 +26,8 @@ enum ExitStatus: Int32, Sendable {
     case serviceUnavailable = 69
     /// An output could not be written (EX_IOERR): full disk, closed or broken stdout, unwritable --out.
     case ioError = 74
+    /// `watch --events N` ended (timeout or interrupt) before N events (EX_TEMPFAIL).
+    case timedOut = 75
 }
 
 /// A failure a command reports: an exit status, a stable machine-readable code and a sentence for people.
@@ -35,6 +37,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     var status: ExitStatus
     var code: String
     var message: String
+    /// For PIN failures: the tries left on that PIN, as the card reported them (a field in `--json` errors).
+    var triesLeft: Int? = nil
 
     var description: String { message }
 }
@@ -78,7 +82,7 @@ extension CommandFailure {
             case .invalidArgument: status = .usage
             default: status = .cardCommunication
             }
-            self.init(status: status, code: error.code.rawValue, message: error.reason)
+            self.init(status: status, code: error.code.rawValue, message: error.reason, triesLeft: error.triesLeft)
 
         case let error as MynaVerifyError:
             // About input the user gave: unreadable files, bad certificates, unusable keys.

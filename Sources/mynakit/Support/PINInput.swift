@@ -31,7 +31,8 @@ struct PINOptions: ParsableArguments {
     func readPIN(_ kind: PINKind) throws -> PIN {
         var bytes: [UInt8]
         if pinStdin {
-            bytes = Self.readLine(from: STDIN_FILENO)
+            // From a terminal, the line is typed by a person: read it without echo, as the prompt does.
+            bytes = isatty(STDIN_FILENO) == 1 ? try Self.prompt("") : Self.readLine(from: STDIN_FILENO)
         } else if let pinEnv {
             guard let value = ProcessInfo.processInfo.environment[pinEnv] else {
                 throw CommandFailure(status: .usage, code: "usage", message: "environment variable \(pinEnv) is not set")
@@ -61,9 +62,9 @@ struct PINOptions: ParsableArguments {
         return bytes
     }
 
-    /// Prompts on the terminal with echo off.
+    /// Prompts on the terminal with echo off (`text` may be empty: `--pin-stdin` typed on a terminal).
     static func prompt(_ text: String) throws -> [UInt8] {
-        FileHandle.standardError.write(Data(text.utf8))
+        if !text.isEmpty { StandardStreams.writeError(text) }
         var original = termios()
         tcgetattr(STDIN_FILENO, &original)
         var silent = original
@@ -71,7 +72,7 @@ struct PINOptions: ParsableArguments {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
         defer {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
-            FileHandle.standardError.write(Data("\n".utf8))
+            StandardStreams.writeError("\n")
         }
         return readLine(from: STDIN_FILENO)
     }

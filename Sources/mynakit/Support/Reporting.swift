@@ -7,6 +7,23 @@
 import ArgumentParser
 import Foundation
 
+/// The `error` object of every `--json` failure (Docs/JSON.md).
+struct ErrorDocument: Encodable {
+    var code: String
+    var message: String
+    /// The exit status the command ends with.
+    var exitStatus: Int32
+    /// Tries left on the PIN, for PIN failures that know them.
+    var triesLeft: Int?
+
+    init(_ failure: CommandFailure) {
+        code = failure.code
+        message = failure.message
+        exitStatus = failure.status.rawValue
+        triesLeft = failure.triesLeft
+    }
+}
+
 /// How every command ends: its result on stdout (text, or one JSON document with `--json`), or one error message and
 /// the exit status of the contract.
 enum Reporter {
@@ -24,12 +41,10 @@ enum Reporter {
                 "command failed",
                 metadata: ["error": "\(type(of: error))", "code": "\(failure.code)", "exit": "\(failure.status.rawValue)"])
             if json {
-                let document: [String: [String: String]] = [
-                    "error": ["code": failure.code, "message": failure.message]
-                ]
+                let document = ["error": ErrorDocument(failure)]
                 printJSON(document)
             } else {
-                FileHandle.standardError.write(Data("mynakit: \(failure.message)\n".utf8))
+                StandardStreams.writeError("mynakit: \(failure.message)\n")
             }
             throw ExitCode(failure.status.rawValue)
         }
@@ -42,13 +57,19 @@ enum Reporter {
         return try encoder.encode(value)
     }
 
-    /// Prints one JSON document on stdout.
+    /// `value` as one line of JSON (NDJSON), newline included, for streams of records such as `watch --json`.
+    static func encodeJSONLine(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    /// Prints one JSON document on stdout. A write that fails is caught when stdout is flushed at exit (exit 74).
     static func printJSON(_ value: some Encodable) {
         do {
-            FileHandle.standardOutput.write(try encodeJSON(value))
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            print(String(decoding: try encodeJSON(value), as: UTF8.self))
         } catch {
-            FileHandle.standardError.write(Data("mynakit: cannot encode JSON: \(error)\n".utf8))
+            StandardStreams.writeError("mynakit: cannot encode JSON: \(error)\n")
         }
     }
 }

@@ -4,6 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import Dispatch
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -71,5 +73,28 @@ enum StandardStreams {
             writeError("mynakit: standard output: \(String(cString: strerror(error == 0 ? EIO : error)))\n")
             _exit(ExitStatus.ioError.rawValue)
         }
+    }
+}
+
+/// SIGINT and SIGTERM as an event a long-running command (`watch`) awaits, so that it ends cleanly: output flushed,
+/// its own exit status. Installed on first use; until then the default actions apply.
+enum InterruptSignal {
+    private static let stream: AsyncStream<Int32> = {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { continuation.yield(signalNumber) }
+            source.resume()
+            sources.append(source)
+        }
+        return stream
+    }()
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    /// Waits for the next SIGINT or SIGTERM; `nil` when the task is cancelled.
+    static func next() async -> Int32? {
+        var iterator = stream.makeAsyncIterator()
+        return await iterator.next()
     }
 }
