@@ -7,6 +7,7 @@
 import Foundation
 import MynaSimulator
 import MynaSpec
+import TestSupport
 import XCTest
 
 /// OpenSC as an independent judge of the virtual card: its JPKI driver, PKCS#15 emulator and PKCS#11 module must
@@ -237,9 +238,7 @@ struct OpenSCTools {
     /// Missing tools fail the test under `CI=true` (the rig installs `opensc`) and skip it elsewhere.
     static func locate(file: StaticString = #filePath, line: UInt = #line) throws -> OpenSCTools {
         func executable(_ name: String) -> String? {
-            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-            let directories = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"]
-            return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+            TestProcess.locate(name)?.path
         }
         let moduleCandidates = [
             "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so", "/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so",

@@ -6,6 +6,7 @@
 
 import Foundation
 import MynaSimulator
+import TestSupport
 import XCTest
 
 /// `cert verify`, `verify-signature` and `bench verify` as a user runs them (no reader needed).
@@ -25,8 +26,7 @@ final class VerifyCommandTests: XCTestCase {
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     func openssl(_ arguments: [String]) throws {
-        let result = try CLI.runProcess(URL(fileURLWithPath: "/usr/bin/openssl"), arguments)
-        XCTAssertEqual(result.status, 0, result.stderr)
+        try OpenSSLTool.run(arguments)
     }
 
     func testCertVerifyPerProfileAndTheIdentity() throws {
