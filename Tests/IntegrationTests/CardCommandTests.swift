@@ -22,15 +22,13 @@ final class CardCommandTests: XCTestCase {
 
     override func setUp() async throws {
         try await VPCDRig.requirePCSCD()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mynakit-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try makeTemporaryDirectory("mynakit-cli")
         try Self.pki.write(to: directory)
     }
 
     override func tearDown() async throws {
         if let link { try await VPCDRig.remove(link) }
         link = nil
-        try? FileManager.default.removeItem(at: directory)
     }
 
     func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration(), removeAfter: Int? = nil) async throws {

@@ -30,9 +30,7 @@ final class SimulatorOpenSCTests: XCTestCase {
     override func setUp() async throws {
         try await VPCDRig.requirePCSCD()
         tools = try OpenSCTools.locate()
-        workDirectory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("mynakit-opensc-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        workDirectory = try makeTemporaryDirectory("mynakit-opensc")
         // OpenSC sees only our reader; file caching off so every run reads the card.
         let conf = """
             app default {
@@ -44,10 +42,6 @@ final class SimulatorOpenSCTests: XCTestCase {
 
             """
         try conf.write(to: configURL, atomically: true, encoding: .utf8)
-    }
-
-    override func tearDown() async throws {
-        if let workDirectory { try? FileManager.default.removeItem(at: workDirectory) }
     }
 
     private var configURL: URL { workDirectory.appendingPathComponent("opensc.conf") }
