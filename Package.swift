@@ -86,7 +86,12 @@ let package = Package(
         .executableTarget(name: "CBaselineOpenSSL", dependencies: ["COpenSSL"]),
 
         // MARK: Tests
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaSimulatorTests",

@@ -7,6 +7,7 @@
 import Foundation
 import MynaSimulator
 import SmartCard
+import TestSupport
 import XCTest
 
 /// Every card command of the CLI through real pcscd + vpcd against the virtual My Number card.
@@ -21,15 +22,13 @@ final class CardCommandTests: XCTestCase {
 
     override func setUp() async throws {
         try await VPCDRig.requirePCSCD()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mynakit-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try makeTemporaryDirectory("mynakit-cli")
         try Self.pki.write(to: directory)
     }
 
     override func tearDown() async throws {
         if let link { try await VPCDRig.remove(link) }
         link = nil
-        try? FileManager.default.removeItem(at: directory)
     }
 
     func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration(), removeAfter: Int? = nil) async throws {
@@ -84,15 +83,11 @@ final class CardCommandTests: XCTestCase {
             ["sign", "--key", "auth", "--in", data, "--hash", "sha256", "--pin-env", "MYNAKIT_TEST_PIN", "--out", signature]
                 + reader, environment: ["MYNAKIT_TEST_PIN": "1234"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let publicKey = path("auth.pub")
-        let extract = try CLI.runProcess(
-            URL(fileURLWithPath: "/usr/bin/openssl"), ["x509", "-in", path("auth.pem"), "-pubkey", "-noout", "-out", publicKey])
-        XCTAssertEqual(extract.status, 0, extract.stderr)
-        let verify = try CLI.runProcess(
-            URL(fileURLWithPath: "/usr/bin/openssl"),
-            ["dgst", "-sha256", "-verify", publicKey, "-signature", signature, data])
-        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
-        XCTAssertTrue(verify.stdout.contains("Verified OK"))
+        let publicKey = URL(fileURLWithPath: path("auth.pub"))
+        try OpenSSLTool.extractPublicKey(fromCertificate: URL(fileURLWithPath: path("auth.pem")), to: publicKey)
+        XCTAssertTrue(
+            try OpenSSLTool.verifiesSignature(
+                URL(fileURLWithPath: signature), over: URL(fileURLWithPath: data), publicKey: publicKey, hash: "sha256"))
     }
 
     func testPINStatusAndTheLastTryGuard() async throws {
@@ -185,7 +180,7 @@ final class CardCommandTests: XCTestCase {
     }
 
     func extractSerial(_ pem: String) throws -> String {
-        let result = try CLI.runProcess(URL(fileURLWithPath: "/usr/bin/openssl"), ["x509", "-in", pem, "-noout", "-serial"])
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "serial=", with: "")
+        let result = try OpenSSLTool.run(["x509", "-in", pem, "-noout", "-serial"])
+        return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "serial=", with: "")
     }
 }

@@ -7,6 +7,7 @@
 import Foundation
 import MynaSimulator
 import SmartCard
+import TestSupport
 import XCTest
 
 /// `mynakit doctor` and `mynakit udev-rules` as a technician runs them.
@@ -40,8 +41,7 @@ final class DoctorCLITests: XCTestCase {
             MinimalISOCard(atr: myNumberATR), port: VPCDRig.port1, reader: VPCDRig.reader1)
         defer { link.stop() }
 
-        let sysfs = FileManager.default.temporaryDirectory.appendingPathComponent("mynakit-sysfs-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: sysfs) }
+        let sysfs = try makeTemporaryDirectory("mynakit-sysfs")
         let device = sysfs.appendingPathComponent("sys/bus/usb/devices/1-5")
         try FileManager.default.createDirectory(
             at: device.appendingPathComponent("1-5:1.0"), withIntermediateDirectories: true)

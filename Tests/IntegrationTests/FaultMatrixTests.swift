@@ -8,6 +8,7 @@ import Foundation
 import MynaCard
 import MynaSimulator
 import SmartCard
+import TestSupport
 import XCTest
 
 /// The fault matrix through real pcscd + vpcd: removal at every APDU of every CLI flow, resets by another
@@ -21,14 +22,9 @@ final class FaultMatrixTests: XCTestCase {
 
     override func setUp() async throws {
         try await VPCDRig.requirePCSCD()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mynakit-faults-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try makeTemporaryDirectory("mynakit-faults")
         try Self.pki.write(to: directory)
         try Data("data".utf8).write(to: directory.appendingPathComponent("data.bin"))
-    }
-
-    override func tearDown() async throws {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

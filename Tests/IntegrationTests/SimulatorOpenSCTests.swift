@@ -7,6 +7,7 @@
 import Foundation
 import MynaSimulator
 import MynaSpec
+import TestSupport
 import XCTest
 
 /// OpenSC as an independent judge of the virtual card: its JPKI driver, PKCS#15 emulator and PKCS#11 module must
@@ -29,9 +30,7 @@ final class SimulatorOpenSCTests: XCTestCase {
     override func setUp() async throws {
         try await VPCDRig.requirePCSCD()
         tools = try OpenSCTools.locate()
-        workDirectory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("mynakit-opensc-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        workDirectory = try makeTemporaryDirectory("mynakit-opensc")
         // OpenSC sees only our reader; file caching off so every run reads the card.
         let conf = """
             app default {
@@ -43,10 +42,6 @@ final class SimulatorOpenSCTests: XCTestCase {
 
             """
         try conf.write(to: configURL, atomically: true, encoding: .utf8)
-    }
-
-    override func tearDown() async throws {
-        if let workDirectory { try? FileManager.default.removeItem(at: workDirectory) }
     }
 
     private var configURL: URL { workDirectory.appendingPathComponent("opensc.conf") }
@@ -237,9 +232,7 @@ struct OpenSCTools {
     /// Missing tools fail the test under `CI=true` (the rig installs `opensc`) and skip it elsewhere.
     static func locate(file: StaticString = #filePath, line: UInt = #line) throws -> OpenSCTools {
         func executable(_ name: String) -> String? {
-            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-            let directories = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"]
-            return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+            TestProcess.locate(name)?.path
         }
         let moduleCandidates = [
             "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so", "/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so",

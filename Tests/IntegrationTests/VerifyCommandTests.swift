@@ -6,6 +6,7 @@
 
 import Foundation
 import MynaSimulator
+import TestSupport
 import XCTest
 
 /// `cert verify`, `verify-signature` and `bench verify` as a user runs them (no reader needed).
@@ -13,20 +14,14 @@ final class VerifyCommandTests: XCTestCase {
     var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mynakit-verify-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try makeTemporaryDirectory("mynakit-verify")
         try TestPKI.cached().write(to: directory)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     func openssl(_ arguments: [String]) throws {
-        let result = try CLI.runProcess(URL(fileURLWithPath: "/usr/bin/openssl"), arguments)
-        XCTAssertEqual(result.status, 0, result.stderr)
+        try OpenSSLTool.run(arguments)
     }
 
     func testCertVerifyPerProfileAndTheIdentity() throws {

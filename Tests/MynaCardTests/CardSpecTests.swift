@@ -9,6 +9,7 @@ import Logging
 import MynaCard
 import MynaSimulator
 import SmartCard
+import TestSupport
 import XCTest
 
 /// MynaCard takes every fact of the card from MynaSpec, builds the JPKI signing command byte for byte, and logs its
@@ -97,44 +98,5 @@ final class CardSpecTests: XCTestCase {
         }
         XCTAssertEqual(value, 2)
         XCTAssertTrue(log.messages(at: .debug).contains { $0.contains("running it once more") }, "\(log.all)")
-    }
-}
-
-/// Keeps every message logged through it, for assertions.
-final class CapturingLogHandler: LogHandler, @unchecked Sendable {
-    // @unchecked: `records` is guarded by `lock`; the other properties are set before logging starts.
-    private let lock = NSLock()
-    private var records: [(level: Logger.Level, message: String)] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level
-
-    init(level: Logger.Level) { self.logLevel = level }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        lock.lock()
-        records.append((event.level, "\(event.message)"))
-        lock.unlock()
-    }
-
-    func messages(at level: Logger.Level) -> [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return records.filter { $0.level == level }.map(\.message)
-    }
-
-    var all: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return records.map(\.message)
-    }
-
-    static func logger(level: Logger.Level) -> (Logger, CapturingLogHandler) {
-        let handler = CapturingLogHandler(level: level)
-        return (Logger(label: "test", factory: { _ in handler }), handler)
     }
 }

@@ -19,10 +19,9 @@ final class CardLeakCheckTests: XCTestCase {
     static let directoryVariable = "MYNACARD_LEAK_PKI"
 
     func testCardLeakWorkload() throws {
-        guard let value = ProcessInfo.processInfo.environment[Self.workloadVariable], let iterations = Int(value) else {
-            throw XCTSkip("runs under valgrind from testNoLeaksInCardFlowsUnderValgrind")
-        }
-        let directory = try XCTUnwrap(ProcessInfo.processInfo.environment[Self.directoryVariable])
+        let (iterations, directory) = try Valgrind.workloadParameters(
+            iterations: Self.workloadVariable, directory: Self.directoryVariable,
+            startedBy: "testNoLeaksInCardFlowsUnderValgrind")
         let pki = try TestPKI.load(from: URL(fileURLWithPath: directory))
         for iteration in 0..<iterations {
             let card = try VirtualMyNumberCard(configuration: SimulatorConfiguration(), pki: pki)

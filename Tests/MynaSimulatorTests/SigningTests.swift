@@ -6,6 +6,7 @@
 
 import Foundation
 import MynaSimulator
+import TestSupport
 import XCTest
 
 /// COMPUTE DIGITAL SIGNATURE, checked against the leaf certificates with the `openssl` CLI.
@@ -37,19 +38,12 @@ final class SigningTests: XCTestCase {
         let certificateFile = directory.appendingPathComponent("leaf.pem")
         try Data(TestPKI.pem(fromDER: certificate).utf8).write(to: certificateFile)
         let publicKeyFile = directory.appendingPathComponent("leaf.pub.pem")
-        let extract = try OpenSSLTool.run(
-            ["x509", "-in", certificateFile.path, "-pubkey", "-noout", "-out", publicKeyFile.path],
-            in: directory
-        )
-        XCTAssertEqual(extract.status, 0, extract.standardError, file: file, line: line)
+        try OpenSSLTool.extractPublicKey(fromCertificate: certificateFile, to: publicKeyFile)
         let signatureFile = directory.appendingPathComponent("signature.bin")
         try Data(signature).write(to: signatureFile)
-        let verify = try OpenSSLTool.run(
-            ["dgst", "-sha256", "-verify", publicKeyFile.path, "-signature", signatureFile.path, messageFile.path],
-            in: directory
-        )
-        XCTAssertEqual(verify.status, 0, verify.standardOutput + verify.standardError, file: file, line: line)
-        XCTAssertTrue(verify.standardOutput.contains("Verified OK"), verify.standardOutput, file: file, line: line)
+        XCTAssertTrue(
+            try OpenSSLTool.verifiesSignature(signatureFile, over: messageFile, publicKey: publicKeyFile, hash: "sha256"),
+            "openssl dgst -verify rejects the signature", file: file, line: line)
     }
 
     private func pso(_ digestInfo: [UInt8], le: Bool = true) -> String {
@@ -57,7 +51,7 @@ final class SigningTests: XCTestCase {
     }
 
     func testSignatureWithTheSigningKeyVerifies() throws {
-        let directory = try OpenSSLTool.temporaryDirectory(for: self)
+        let directory = try makeTemporaryDirectory("MynaSimulatorTests")
         let (message, info) = try digestInfo(for: "JPKI signing test", in: directory)
         let card = try Fixture.card()
         exchange(card, Fixture.selectJPKI, "90 00")
@@ -72,7 +66,7 @@ final class SigningTests: XCTestCase {
     }
 
     func testSignatureWithTheAuthenticationKeyVerifies() throws {
-        let directory = try OpenSSLTool.temporaryDirectory(for: self)
+        let directory = try makeTemporaryDirectory("MynaSimulatorTests")
         let (message, info) = try digestInfo(for: "challenge 0123456789", in: directory)
         let card = try Fixture.card()
         exchange(card, Fixture.selectJPKI, "90 00")
@@ -121,7 +115,7 @@ final class SigningTests: XCTestCase {
     }
 
     func testSigningWithoutLeAnnounces6100ThenGetResponse() throws {
-        let directory = try OpenSSLTool.temporaryDirectory(for: self)
+        let directory = try makeTemporaryDirectory("MynaSimulatorTests")
         let (message, info) = try digestInfo(for: "T=0 style", in: directory)
         let card = try Fixture.card()
         exchange(card, Fixture.selectJPKI, "90 00")

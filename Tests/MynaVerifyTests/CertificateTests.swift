@@ -140,8 +140,7 @@ final class CertificateTests: XCTestCase {
 
     func testTrustStoreFromFilesBundlesAndDirectories() throws {
         let pki = try TestPKI.get()
-        let directory = pki.directory.appendingPathComponent("anchors-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory("mynaverify-anchors")
         try FileManager.default.copyItem(at: pki.authRoot, to: directory.appendingPathComponent("auth.pem"))
         try Data(try pki.certificate(pki.signRoot).derBytes).write(to: directory.appendingPathComponent("sign.der"))
         try Data("ignored".utf8).write(to: directory.appendingPathComponent("README"))

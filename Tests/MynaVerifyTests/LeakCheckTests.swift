@@ -32,11 +32,9 @@ final class LeakCheckTests: XCTestCase {
 
     /// The workload; runs only when the environment asks for it (the valgrind test sets the variable).
     func testLeakWorkload() throws {
-        guard let value = ProcessInfo.processInfo.environment[Self.workloadVariable], let iterations = Int(value) else {
-            throw XCTSkip("runs under valgrind from testNoLeaksUnderValgrind")
-        }
         // The parent made the PKI (spawning openssl does not work under valgrind) and says where it is.
-        let directory = try XCTUnwrap(ProcessInfo.processInfo.environment[Self.directoryVariable])
+        let (iterations, directory) = try Valgrind.workloadParameters(
+            iterations: Self.workloadVariable, directory: Self.directoryVariable, startedBy: "testNoLeaksUnderValgrind")
         func bytes(_ name: String) throws -> [UInt8] {
             [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(name)))
         }

@@ -6,6 +6,7 @@
 
 import ArgumentParser
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import mynakit
@@ -30,22 +31,8 @@ final class CommandTreeTests: XCTestCase {
     }
 
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
+        let output = try TestProcess.run(executable, arguments)
+        return (output.status, output.standardOutput, output.standardError)
     }
 
     func testTheWalkFindsTheCommands() {

@@ -6,6 +6,7 @@
 
 import Foundation
 import SmartCard
+import TestSupport
 import XCTest
 
 @testable import mynakit
@@ -20,12 +21,7 @@ final class DoctorTests: XCTestCase {
     private var root: URL!
 
     override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("mynakit-doctor-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: root)
+        root = try makeTemporaryDirectory("mynakit-doctor")
     }
 
     // MARK: Fixtures

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import mynakit
@@ -14,12 +15,7 @@ final class UnixIOTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mynakit-unixio-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        directory = try makeTemporaryDirectory("mynakit-unixio")
     }
 
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

@@ -12,5 +12,6 @@
 // - `Valgrind`: runs one test of the current test bundle under `valgrind --leak-check=full` and reads the leak
 //   summary, for the leak tests of MynaVerify and MynaCard.
 // - `XCTestCase.makeTemporaryDirectory(_:)`: a fresh directory removed when the test ends.
+// - `CapturingLogHandler`: a swift-log handler that keeps every message, for assertions on what the libraries log.
 //
-// It depends on no MynaKit module, so any test target can use it.
+// It depends on no MynaKit module (only on swift-log's `Logging`), so any test target can use it.

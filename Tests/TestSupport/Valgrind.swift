@@ -66,6 +66,30 @@ public enum Valgrind {
         throw XCTSkip("valgrind is not installed")
     }
 
+    /// The workload's side of a leak test: the iteration count and the directory of inputs that the valgrind test
+    /// passed in its environment (see ``run(test:environment:valgrind:options:)``).
+    ///
+    /// - Parameters:
+    ///   - iterationsVariable: the variable holding the iteration count.
+    ///   - directoryVariable: the variable holding the directory (made by the parent, which can spawn tools).
+    ///   - parent: the valgrind test that runs the workload, named in the skip message.
+    /// - Throws: `XCTSkip` when the iteration count is absent (the workload runs only under valgrind); an
+    ///   `XCTUnwrap` failure when the count is there but the directory is not.
+    public static func workloadParameters(
+        iterations iterationsVariable: String,
+        directory directoryVariable: String,
+        startedBy parent: String,
+        file: StaticString = #filePath,
+        line: UInt = #line
+    ) throws -> (iterations: Int, directory: String) {
+        let environment = ProcessInfo.processInfo.environment
+        guard let value = environment[iterationsVariable], let iterations = Int(value) else {
+            throw XCTSkip("runs under valgrind from \(parent)", file: file, line: line)
+        }
+        let directory = try XCTUnwrap(environment[directoryVariable], file: file, line: line)
+        return (iterations, directory)
+    }
+
     /// Runs `test` (`Target.Class/testMethod`) of this test bundle under `valgrind --leak-check=full`.
     ///
     /// - Parameters:
