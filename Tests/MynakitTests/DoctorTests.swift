@@ -242,6 +242,81 @@ final class DoctorTests: XCTestCase {
         }
     }
 
+    // MARK: pcscd's APDU logging
+
+    /// A process in the fake `/proc`: its NUL-separated command line.
+    private func addProcess(_ pid: Int, _ argv: [String]) throws {
+        try write(argv.map { $0 + "\u{0}" }.joined(), to: "proc/\(pid)/cmdline")
+    }
+
+    func testPCSCDWithAPDULoggingIsAWarningNamingTheRiskAndTheFix() async throws {
+        try addProcess(1, ["/sbin/init"])
+        try addProcess(4242, ["/usr/sbin/pcscd", "--foreground", "--auto-exit", "--apdu", "--debug"])
+        let report = await doctor(.success([])).run()
+        let line = try XCTUnwrap(checks(report, "apdu-logging").first, report.checks.map(\.line).joined(separator: "\n"))
+        XCTAssertEqual(line.status, .warn, line.line)
+        XCTAssertTrue(line.detail.contains("pid 4242"), line.detail)
+        XCTAssertTrue(line.detail.contains("--apdu"), line.detail)
+        XCTAssertTrue(line.detail.contains("PINs"), line.detail)
+        XCTAssertTrue(line.detail.contains("Docs/Security.md"), line.detail)
+        let fix = try XCTUnwrap(line.fix)
+        XCTAssertTrue(fix.contains("remove -a/--apdu from PCSCD_ARGS in /etc/default/pcscd"), fix)
+        XCTAssertTrue(fix.contains("systemctl restart pcscd"), fix)
+        XCTAssertEqual(report.exitStatus, 0, "a warning, not a failure")
+    }
+
+    func testPCSCDWithoutAPDULoggingPassesAndOtherProcessesAreIgnored() async throws {
+        try addProcess(7, ["pcscd", "--foreground", "--config", "/etc/reader.conf.d", "-x"])
+        try addProcess(8, ["/usr/bin/grep", "-a", "pcscd"])
+        try addProcess(9, [])  // a zombie: empty command line
+        try write("PCSCD_ARGS=\"--debug\"\n", to: "etc/default/pcscd")
+        let report = await doctor(.success([])).run()
+        let line = try XCTUnwrap(checks(report, "apdu-logging").first)
+        XCTAssertEqual(line.status, .pass, line.line)
+        XCTAssertTrue(line.detail.contains("pcscd (pid 7) runs without APDU logging"), line.detail)
+        XCTAssertTrue(line.detail.contains("/etc/default/pcscd does not enable it"), line.detail)
+        XCTAssertNil(line.fix)
+    }
+
+    func testAPDULoggingConfiguredInEtcDefaultIsAWarningEvenWhilePCSCDIsIdle() async throws {
+        try addProcess(1, ["/sbin/init"])
+        try write("# pcscd options\nexport PCSCD_ARGS='-f -a'\n", to: "etc/default/pcscd")
+        let report = await doctor(.success([])).run()
+        let line = try XCTUnwrap(checks(report, "apdu-logging").first)
+        XCTAssertEqual(line.status, .warn, line.line)
+        XCTAssertTrue(line.detail.contains("PCSCD_ARGS in /etc/default/pcscd"), line.detail)
+        XCTAssertNotNil(line.fix)
+    }
+
+    func testNoProcOrNoPCSCDIsAPassThatSaysWhatWasNotChecked() async throws {
+        var report = await doctor(.success([])).run()
+        var line = try XCTUnwrap(checks(report, "apdu-logging").first)
+        XCTAssertEqual(line.status, .pass)
+        XCTAssertTrue(line.detail.contains("cannot list /proc"), line.detail)
+        try addProcess(1, ["/sbin/init"])
+        report = await doctor(.success([])).run()
+        line = try XCTUnwrap(checks(report, "apdu-logging").first)
+        XCTAssertEqual(line.status, .pass)
+        XCTAssertTrue(line.detail.contains("no pcscd process visible in /proc"), line.detail)
+    }
+
+    func testPCSCDArgumentsAreReadAsGetoptReadsThem() {
+        let logging: [[String]] = [
+            ["-a"], ["-fad"], ["--apdu"], ["--foreground", "--ap"], ["--config=/etc/x", "--apdu"], ["-c", "/x", "-a"],
+            ["-t", "4", "-da"],
+        ]
+        for arguments in logging {
+            XCTAssertTrue(Doctor.pcscdArgumentsLogAPDUs(arguments), "\(arguments)")
+        }
+        let quiet: [[String]] = [
+            [], ["--foreground", "--auto-exit"], ["-c", "-a"], ["-ca"], ["--config", "--apdu"], ["--", "-a"],
+            ["-fdx"], ["--a"], ["-"],
+        ]
+        for arguments in quiet {
+            XCTAssertFalse(Doctor.pcscdArgumentsLogAPDUs(arguments), "\(arguments)")
+        }
+    }
+
     func testJSONReportHasChecksSummaryAndExitStatus() async throws {
         let report = await doctor(.failure(.noService)).run()
         let data = try JSONEncoder().encode(report)

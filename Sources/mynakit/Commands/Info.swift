@@ -29,7 +29,24 @@ struct Info: AsyncParsableCommand, CardCommand {
         var cardExtendedLength: Bool
         var readerMaxAPDUDataSize: Int
         var usesExtendedLength: Bool
+        var extendedLength: ExtendedLengthReport
         var apduCount: Int
+    }
+
+    /// `"extendedLength": {"policy":"on","card":true,"reader":0,"used":true}`: the `--extended` policy, what the ATR
+    /// announces, the reader's `dwMaxAPDUDataSize` and the decision.
+    struct ExtendedLengthReport: Encodable {
+        var policy: String
+        var card: Bool
+        var reader: Int
+        var used: Bool
+
+        init(_ profile: CardProfile) {
+            policy = profile.extendedLength.rawValue
+            card = profile.cardSupportsExtendedLength
+            reader = profile.readerMaxAPDUDataSize
+            used = profile.usesExtendedLength
+        }
     }
 
     func run() async throws {
@@ -46,7 +63,8 @@ struct Info: AsyncParsableCommand, CardCommand {
                 signPassword: tries(identification.signingPassword), cardInfoPIN: tries(identification.cardInfoPIN),
                 cardExtendedLength: identification.profile.cardSupportsExtendedLength,
                 readerMaxAPDUDataSize: identification.profile.readerMaxAPDUDataSize,
-                usesExtendedLength: identification.profile.usesExtendedLength, apduCount: outcome.apduCount)
+                usesExtendedLength: identification.profile.usesExtendedLength,
+                extendedLength: ExtendedLengthReport(identification.profile), apduCount: outcome.apduCount)
             output.emit(report) { $0.text }
         }
     }
@@ -65,7 +83,8 @@ extension Info.Report {
         }
         let reads = usesExtendedLength ? "whole-EF reads" : "short APDUs"
         lines.append(
-            "extended APDU: card \(cardExtendedLength ? "yes" : "no"), reader max \(readerMaxAPDUDataSize) -> \(reads)")
+            "extended APDU: card \(cardExtendedLength ? "yes" : "no"), reader max \(readerMaxAPDUDataSize), "
+                + "--extended \(extendedLength.policy) -> \(reads)")
         return lines.joined(separator: "\n")
     }
 }

@@ -23,7 +23,8 @@ struct LivePCSCProbe: PCSCProbe {
 struct Doctor: Sendable {
     /// Prefix of `/sys` (tests point it at a fake tree).
     var sysfsRoot = "/"
-    /// Prefix of `/usr`, `/etc` and `/var` for the driver, udev rules, polkit rule and package database.
+    /// Prefix of `/usr`, `/etc`, `/var` and `/proc` for the driver, udev rules, polkit rule, package database, pcscd's
+    /// defaults file and its command line.
     var systemRoot = "/"
     var environment: [String: String] = ProcessInfo.processInfo.environment
     var probe: any PCSCProbe = LivePCSCProbe()
@@ -41,6 +42,7 @@ struct Doctor: Sendable {
         var checks = [libraryCheck()]
         let (serviceChecks, states, unavailable) = await serviceChecks()
         checks += serviceChecks
+        checks.append(apduLoggingCheck())
         let usb = USBDevice.scan(sysfsRoot: sysfsRoot)
         let driver = ccidDriver()
         checks += usbChecks(usb, driver: driver, readerNames: states?.map(\.reader))

@@ -12,8 +12,8 @@ struct DoctorCheck: Encodable, Equatable, Sendable {
         case fail = "FAIL"
     }
 
-    /// A stable, machine-readable name: `libpcsclite`, `pcscd`, `access`, `readers`, `reader`, `usb`, `ccid-driver`,
-    /// `udev-rules`.
+    /// A stable, machine-readable name: `libpcsclite`, `pcscd`, `access`, `readers`, `reader N`, `vpcd`,
+    /// `apdu-logging`, `usb`, `ccid-driver`, `udev-rules`.
     var check: String
     var status: Status
     /// What was found, in one sentence.

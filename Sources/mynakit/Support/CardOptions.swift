@@ -4,15 +4,30 @@
 //
 //===----------------------------------------------------------------------===//
 
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Logging
+import MynaCard
 import SmartCard
 
-/// `--reader`, `--trace` and `--timeout`, shared by every command that talks to a card, with the global options.
+/// `--extended`: auto, on, off (the policy's raw values).
+extension CardProfile.ExtendedLengthPolicy: ExpressibleByArgument {}
+
+/// `--reader` (`-r`), `--extended`, `--trace` and `--timeout`, shared by every command that talks to a card, with
+/// the global options.
 struct CardOptions: ParsableArguments {
-    @Option(help: "Reader name or index from 'mynakit readers' (default: the first reader holding a card).")
+    @Option(
+        name: [.long, .customShort("r")],
+        help: "Reader name or index from 'mynakit readers' (default: the first reader holding a card).")
     var reader: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Extended-length APDUs: auto (when the ATR announces them and the reader reports dwMaxAPDUDataSize > "
+                + "256), on (when the ATR announces them, even if the reader reports nothing, e.g. vpcd) or off "
+                + "(short APDUs only). Commands that send their own APDUs (apdu, bench apdu) ignore it.",
+            valueName: "auto|on|off"))
+    var extended: CardProfile.ExtendedLengthPolicy = .automatic
 
     @Flag(help: "Print every APDU and status word with its time on stderr (VERIFY data shown as **).")
     var trace = false
@@ -23,6 +38,13 @@ struct CardOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
 
     var timeoutDuration: Duration? { timeout.map { .milliseconds(Int($0 * 1000)) } }
+
+    /// The card profile for a session on `channel`: its ATR and reader limit under the `--extended` policy.
+    func profile(for channel: CardChannel) -> CardProfile {
+        CardProfile(
+            atr: channel.transport.atr, readerMaxAPDUDataSize: channel.transport.maxAPDUDataSize,
+            extendedLength: extended)
+    }
 
     /// The reader to use: the named one, the one at the index, or the first with a card.
     ///

@@ -29,7 +29,7 @@ enum CardSession {
     /// sent a PIN never are.
     static func run<T>(_ options: CardOptions, _ flow: (MyNumberCard) throws -> T) async throws -> Outcome<T> {
         try await withChannel(options) { channel in
-            let card = MyNumberCard(channel: channel)
+            let card = MyNumberCard(channel: channel, profile: options.profile(for: channel))
             return try card.retryingAfterReset { try flow(card) }
         }
     }
