@@ -7,6 +7,7 @@
 import MynaCard
 import MynaSimulator
 import SmartCard
+import TestSupport
 import XCTest
 
 /// ``CardProfile/ExtendedLengthPolicy``: the decision table, and the exact APDUs each policy sends to the in-memory

@@ -45,7 +45,7 @@ struct Watch: AsyncParsableCommand, GlobalOptionsCommand {
     }
 
     func run() async throws {
-        try await Reporter.run(json: output.json) {
+        try await Reporter.run(json: output.json, jsonLines: true) {
             let json = output.json
             let limit = events
             let seen = try await withThrowingTaskGroup(of: Int?.self) { group in

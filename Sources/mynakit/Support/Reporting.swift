@@ -29,7 +29,9 @@ struct ErrorDocument: Encodable {
 enum Reporter {
     /// Runs a command body; every error becomes one message (stderr, or a JSON document on stdout with `--json`) and
     /// the exit status ``CommandFailure/init(_:)`` gives it.
-    static func run(json: Bool, _ body: () async throws -> Void) async throws {
+    ///
+    /// With `jsonLines` (a command that streams NDJSON, such as `watch --json`) the error document is one line too.
+    static func run(json: Bool, jsonLines: Bool = false, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let exit as ExitCode {
@@ -42,7 +44,11 @@ enum Reporter {
                 metadata: ["error": "\(type(of: error))", "code": "\(failure.code)", "exit": "\(failure.status.rawValue)"])
             if json {
                 let document = ["error": ErrorDocument(failure)]
-                printJSON(document)
+                if jsonLines, let line = try? encodeJSONLine(document) {
+                    try? StandardStreams.write(line)
+                } else {
+                    printJSON(document)
+                }
             } else {
                 StandardStreams.writeError("mynakit: \(failure.message)\n")
             }
