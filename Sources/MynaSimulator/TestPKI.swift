@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
+import MynaSpec
 import OpenSSLSupport
 import Synchronization
 
@@ -133,7 +134,7 @@ public struct TestPKI: Sendable {
             notAfterOffset: leafLifetime,
             extensions: [
                 (NID.keyUsage, "critical,digitalSignature"),
-                (NID.certificatePolicies, "1.2.392.200149.8.5.1.3.30"),
+                (NID.certificatePolicies, JPKICertificateOID.authenticationPolicy),
                 (NID.subjectKeyIdentifier, "hash"),
                 (NID.authorityKeyIdentifier, "keyid:always"),
             ]
@@ -144,17 +145,17 @@ public struct TestPKI: Sendable {
             notAfterOffset: leafLifetime,
             extensions: [
                 (NID.keyUsage, "critical,digitalSignature,nonRepudiation"),
-                (NID.certificatePolicies, "1.2.392.200149.8.5.1.1.20"),
+                (NID.certificatePolicies, JPKICertificateOID.signingPolicy),
                 (NID.subjectKeyIdentifier, "hash"),
                 (NID.authorityKeyIdentifier, "keyid:always"),
             ],
             otherNames: [
-                ("1.2.392.200149.8.5.5.1", identity.name),
-                ("1.2.392.200149.8.5.5.2", identity.nameSubstitute),
-                ("1.2.392.200149.8.5.5.3", identity.sex.code),
-                ("1.2.392.200149.8.5.5.4", identity.birthDate),
-                ("1.2.392.200149.8.5.5.5", identity.address),
-                ("1.2.392.200149.8.5.5.6", identity.addressSubstitute),
+                (JPKICertificateOID.Attribute.name, identity.name),
+                (JPKICertificateOID.Attribute.nameSubstituteCharacters, identity.nameSubstitute),
+                (JPKICertificateOID.Attribute.sex, identity.sex.code),
+                (JPKICertificateOID.Attribute.dateOfBirth, identity.birthDate),
+                (JPKICertificateOID.Attribute.address, identity.address),
+                (JPKICertificateOID.Attribute.addressSubstituteCharacters, identity.addressSubstitute),
             ]
         )
         let auth = try OpenSSLIssuer.issue(authLeaf, subjectKey: authKey, issuer: (authRoot, authRootKey))

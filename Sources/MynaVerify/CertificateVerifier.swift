@@ -35,8 +35,8 @@ public struct CertificateVerifier: Sendable {
         /// The certificate-policy arc a certificate of this profile must have a policy under.
         public var policyArc: String {
             switch self {
-            case .authentication: return "1.2.392.200149.8.5.1.3"
-            case .signing: return "1.2.392.200149.8.5.1.1"
+            case .authentication: return JPKICertificateOID.authenticationPolicyArc
+            case .signing: return JPKICertificateOID.signingPolicyArc
             }
         }
 

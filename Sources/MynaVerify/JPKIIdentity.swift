@@ -15,14 +15,7 @@
 ///   attributes are as trustworthy as the certificate's chain.
 public struct JPKIIdentity: Sendable, Hashable, Codable {
     /// The otherName OIDs of the attributes.
-    public enum AttributeOID {
-        public static let name = "1.2.392.200149.8.5.5.1"
-        public static let nameSubstituteCharacters = "1.2.392.200149.8.5.5.2"
-        public static let sex = "1.2.392.200149.8.5.5.3"
-        public static let dateOfBirth = "1.2.392.200149.8.5.5.4"
-        public static let address = "1.2.392.200149.8.5.5.5"
-        public static let addressSubstituteCharacters = "1.2.392.200149.8.5.5.6"
-    }
+    public typealias AttributeOID = JPKICertificateOID.Attribute
 
     /// The name (氏名).
     public var name: String
@@ -63,7 +56,7 @@ public struct JPKIIdentity: Sendable, Hashable, Codable {
     public init(certificate: Certificate) throws {
         var values: [String: String] = [:]
         for case .otherName(let oid, let value, _) in certificate.subjectAlternativeNames
-        where oid.hasPrefix("1.2.392.200149.8.5.5.") {
+        where oid.hasPrefix(JPKICertificateOID.attributeArc) {
             guard let value else {
                 throw MynaVerifyError(
                     code: .malformedDER,
@@ -109,7 +102,7 @@ public struct JPKIIdentity: Sendable, Hashable, Codable {
     }
 
     private static func isJPKIOtherName(_ name: GeneralName) -> Bool {
-        if case .otherName(let oid, _, _) = name { return oid.hasPrefix("1.2.392.200149.8.5.5.") }
+        if case .otherName(let oid, _, _) = name { return oid.hasPrefix(JPKICertificateOID.attributeArc) }
         return false
     }
 }
