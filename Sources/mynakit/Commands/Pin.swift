@@ -62,6 +62,7 @@ struct PinVerify: AsyncParsableCommand, CardCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
+            _ = try OutputTarget.prepare("-")  // the result goes to stdout: it must be open before a PIN is spent
             let secret = try pin.readPIN(kind)
             let kind = self.kind
             let allowLastTry = pin.allowLastTry
