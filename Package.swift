@@ -22,10 +22,22 @@ let package = Package(
         .library(name: "MynaVerify", targets: ["MynaVerify"]),
         .library(name: "MynaSimulator", targets: ["MynaSimulator"]),
         .executable(name: "mynakit", targets: ["mynakit"]),
+        // The relying-party verification service (Docs/VerificationService.md) and its terminal-side client. The
+        // client carries no web stack: the CLI links it without Hummingbird or NIO.
+        .library(name: "MynaServiceClient", targets: ["MynaServiceClient"]),
+        .library(name: "MynaServer", targets: ["MynaServer"]),
+        .executable(name: "mynakit-server", targets: ["mynakit-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The verification service only (MynaServer, mynakit-server): never a dependency of the CLI's targets.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: C libraries (system packages)
@@ -70,11 +82,51 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: The verification service and its client (Docs/VerificationService.md)
+        // The JSON documents of the service's API, shared by the service and its clients: Foundation only.
+        .target(name: "MynaServiceAPI", dependencies: ["MynaSpec"], swiftSettings: swiftSettings),
+        // The terminal side: a small HTTP/1.1 client over a plain socket and the card flow against the service.
+        .target(
+            name: "MynaServiceClient",
+            dependencies: ["MynaServiceAPI", "MynaCard", "MynaVerify", "MynaSpec"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MynaServer",
+            dependencies: [
+                "MynaServiceAPI", "MynaVerify", "MynaSpec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "mynakit-server",
+            dependencies: [
+                "MynaServer", "MynaVerify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A load client for the service's benchmark (scripts/bench-server.sh): a second process on loopback.
+        .executableTarget(
+            name: "ServerLoad",
+            dependencies: ["MynaServiceClient", "MynaServiceAPI", "MynaCard", "MynaSimulator", "SmartCard"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The CLI
         .executableTarget(
             name: "mynakit",
             dependencies: [
-                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator",
+                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator", "MynaServiceClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,6 +166,16 @@ let package = Package(
             dependencies: [
                 "mynakit", "SmartCard", "MynaCard", "MynaVerify", "MynaSimulator", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MynaServerTests",
+            dependencies: [
+                "MynaServer", "MynaServiceAPI", "MynaServiceClient", "MynaVerify", "MynaCard", "MynaSimulator",
+                "SmartCard", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

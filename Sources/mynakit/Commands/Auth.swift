@@ -25,6 +25,7 @@ struct Auth: AsyncParsableCommand, CardCommand {
     @OptionGroup var card: CardOptions
     @OptionGroup var pin: PINOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Verification service") var server: ServerAuthOptions
 
     struct Report: Encodable {
         var verdict: String
@@ -42,6 +43,9 @@ struct Auth: AsyncParsableCommand, CardCommand {
     }
 
     func run() async throws {
+        if server.url != nil {
+            return try await AuthServer.run(server, roots: trust, card: card, pin: pin, output: output)
+        }
         try await Reporter.run(json: output.json) {
             let verifier = CertificateVerifier(trustStore: try trust.trustStore(), profile: .authentication)
             let revocationLists = try revocation.revocationLists()

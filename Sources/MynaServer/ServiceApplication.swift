@@ -1,0 +1,95 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+public import Hummingbird
+public import Logging
+import ServiceLifecycle
+
+/// Assembles the running service: the store's lifecycle, the HTTP server on Hummingbird, and the purge of expired
+/// challenges.
+public enum ServiceApplication {
+    /// Opens the store at `location`, creates its tables, runs `body` with it, and closes it.
+    ///
+    /// For PostgreSQL the connection pool runs in a child task for as long as `body` runs.
+    public static func withStore<T: Sendable>(
+        _ location: StoreLocation,
+        logger: Logger,
+        _ body: @Sendable (any ServiceStore) async throws -> T
+    ) async throws -> T {
+        switch location {
+        case .sqlite(let path):
+            let store = try await SQLiteServiceStore.open(path: path, logger: logger)
+            do {
+                let result = try await body(store)
+                try await store.close()
+                return result
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        case .postgres(let postgres):
+            let store = PostgresServiceStore(location: postgres, logger: logger)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await store.run() }
+                defer { group.cancelAll() }
+                try await store.migrate()
+                return try await body(store)
+            }
+        }
+    }
+
+    /// The HTTP application serving `service`.
+    ///
+    /// - Parameters:
+    ///   - host: the address to listen on (`127.0.0.1`, `0.0.0.0`, `::`).
+    ///   - port: the port; 0 picks a free one, reported to `onListening`.
+    ///   - purgeInterval: how often expired challenges are deleted.
+    ///   - onListening: called with the bound port once the server accepts connections.
+    public static func make(
+        service: VerificationService,
+        host: String,
+        port: Int,
+        limits: ServiceRoutes.Limits = ServiceRoutes.Limits(),
+        purgeInterval: Duration = .seconds(60),
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = ServiceRoutes.router(service: service, limits: limits, logger: logger)
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mynakit-server"),
+            services: [ChallengePurger(service: service, interval: purgeInterval, logger: logger)],
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+}
+
+/// Deletes expired challenges every `interval` until the service shuts down.
+struct ChallengePurger: Service {
+    let service: VerificationService
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    do {
+                        let count = try await service.purgeExpired()
+                        if count > 0 { logger.debug("purged expired challenges", metadata: ["count": "\(count)"]) }
+                    } catch {
+                        logger.warning("purge failed", metadata: ["error": "\(String(reflecting: error))"])
+                    }
+                    try await Task.sleep(for: interval)
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+}
