@@ -42,22 +42,31 @@ public enum ServiceRoutes {
         router.get(RouterPath(ServiceAPI.metricsPath)) { _, _ in
             handler.metrics()
         }
-        // A known path with another method is 405 with the method allowed, not 404.
-        let others: [(String, HTTPRequest.Method)] = [
-            (ServiceAPI.challengesPath, .post), (ServiceAPI.verificationsPath, .post),
-            (ServiceAPI.healthPath, .get), (ServiceAPI.metricsPath, .get),
-        ]
-        for (path, allowed) in others {
-            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where method != allowed {
-                router.on(RouterPath(path), method: method) { _, _ in
-                    var response = Handler.error(
-                        .methodNotAllowed, "method-not-allowed", "\(path) accepts \(allowed.rawValue) only")
-                    response.headers[.allow] = allowed.rawValue
-                    return response
-                }
-            }
-        }
+        // A known path with another method (any, also ones HTTPTypes has no name for) is 405, not 404.
+        router.add(middleware: MethodGuard(allowed: [
+            ServiceAPI.challengesPath: .post, ServiceAPI.verificationsPath: .post,
+            ServiceAPI.healthPath: .get, ServiceAPI.metricsPath: .get,
+        ]))
         return router
+    }
+}
+
+/// Answers 405 with `Allow` for a known path asked with a method it does not serve.
+struct MethodGuard<Context: RequestContext>: RouterMiddleware {
+    let allowed: [String: HTTPRequest.Method]
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if let method = allowed[request.uri.path], request.method != method,
+            !(method == .get && request.method == .head)
+        {
+            var response = Handler.error(
+                .methodNotAllowed, "method-not-allowed", "\(request.uri.path) accepts \(method.rawValue) only")
+            response.headers[.allow] = method.rawValue
+            return response
+        }
+        return try await next(request, context)
     }
 }
 
