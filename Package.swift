@@ -158,7 +158,10 @@ let package = Package(
         .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SmartCard", "MynaSpec", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport"],
+            dependencies: [
+                "SmartCard", "MynaSpec", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport",
+                "MynaServiceClient",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
