@@ -167,13 +167,14 @@ final class VerificationServiceTests: XCTestCase {
             in: directory)
 
         let configuration = SimulatorConfiguration()
-        let link = try await VPCDRig.insert(VirtualMyNumberCard(configuration: configuration, pki: pki))
+        let link = try await VPCDRig.insert(
+            VirtualMyNumberCard(configuration: configuration, pki: pki), port: VPCDRig.port1, reader: VPCDRig.reader1)
         defer { link.stop() }
         let environment = ["MYNAKIT_TEST_KEY": key, "MYNAKIT_TEST_PIN": configuration.authPIN]
         func auth(_ url: String, _ extra: [String] = []) throws -> CLI.Result {
             try CLI.run(
                 ["auth", "--server", url, "--api-key-env", "MYNAKIT_TEST_KEY", "--roots", authRoot, "--reader",
-                 VPCDRig.reader0, "--pin-env", "MYNAKIT_TEST_PIN", "--json"] + extra,
+                 VPCDRig.reader1, "--pin-env", "MYNAKIT_TEST_PIN", "--json"] + extra,
                 environment: environment)
         }
 
@@ -197,7 +198,7 @@ final class VerificationServiceTests: XCTestCase {
         // Without the key variable: a usage error before the card is touched; an unreachable service: exit 69.
         let noKey = try CLI.run(
             ["auth", "--server", server.url, "--api-key-env", "MYNAKIT_NO_SUCH_VARIABLE", "--roots", authRoot,
-             "--reader", VPCDRig.reader0, "--pin-env", "MYNAKIT_TEST_PIN", "--json"], environment: environment)
+             "--reader", VPCDRig.reader1, "--pin-env", "MYNAKIT_TEST_PIN", "--json"], environment: environment)
         XCTAssertEqual(noKey.status, 64, noKey.stdout)
         XCTAssertEqual(((try noKey.json())["error"] as? [String: Any])?["code"] as? String, "api-key-missing")
         let unreachable = try auth("http://127.0.0.1:9")
