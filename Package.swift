@@ -184,7 +184,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaCard", "MynaVerify"], swiftSettings: swiftSettings
+            name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaCard", "MynaVerify", "MynaServiceClient"],
+            swiftSettings: swiftSettings
         ),
 
         // MARK: Fuzz targets (Docs/Fuzzing.md; scripts/fuzz.sh builds them with -sanitize=fuzzer,address)
