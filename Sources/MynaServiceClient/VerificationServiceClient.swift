@@ -45,6 +45,12 @@ public struct IssuedChallenge: Sendable, Hashable {
     public var bytes: [UInt8]
     /// When the service stops accepting an answer.
     public var expiresAt: Date
+
+    public init(id: String, bytes: [UInt8], expiresAt: Date) {
+        self.id = id
+        self.bytes = bytes
+        self.expiresAt = expiresAt
+    }
 }
 
 /// The terminal side of the verification service: ask for a challenge, send the card's answer, get the verdict.

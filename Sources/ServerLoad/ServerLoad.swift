@@ -20,6 +20,9 @@ import Synchronization
 /// 3. Posts the COUNT answers over CONCURRENCY connections (timed: verifications per second, p50 and p99 latency).
 ///
 /// Prints one JSON line; exits 1 unless every verdict was valid.
+///
+/// `ServerLoad pki DIR` writes the PKI (as `mynakit sim --pki` does) and, for `mynakit bench verify` on the same
+/// certificate, a 32-byte challenge (`challenge.bin`) and the card's SHA-256 signature over it (`challenge.sig`).
 @main
 enum ServerLoad {
     struct Phase: Encodable {
@@ -39,6 +42,10 @@ enum ServerLoad {
 
     static func main() async throws {
         let arguments = CommandLine.arguments
+        if arguments.count == 3, arguments[1] == "pki" {
+            try writePKI(to: URL(fileURLWithPath: arguments[2]))
+            return
+        }
         guard arguments.count == 5, let count = Int(arguments[3]), let concurrency = Int(arguments[4]), count > 0,
             concurrency > 0, let key = ProcessInfo.processInfo.environment["MYNAKIT_API_KEY"]
         else {
@@ -77,6 +84,19 @@ enum ServerLoad {
             FileHandle.standardError.write(Data("ServerLoad: \(count - valid) invalid verdicts: \(reasons)\n".utf8))
             exit(1)
         }
+    }
+
+    static func writePKI(to directory: URL) throws {
+        let pki = try TestPKI.loadOrCreate(at: directory)
+        let configuration = SimulatorConfiguration()
+        let card = try VirtualMyNumberCard(configuration: configuration, pki: pki)
+        let session = MyNumberCard(channel: CardChannel(transport: InMemoryTransport(card: card)))
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        let challenge = IssuedChallenge(id: "bench", bytes: bytes, expiresAt: Date())
+        let answer = try CardAnswer(
+            challenge: challenge, card: session, pin: PIN(kind: .authentication, configuration.authPIN))
+        try Data(bytes).write(to: directory.appendingPathComponent("challenge.bin"))
+        try Data(answer.signature).write(to: directory.appendingPathComponent("challenge.sig"))
     }
 
     /// Runs `count` calls over the clients (one connection each), every client taking the next index; returns the
