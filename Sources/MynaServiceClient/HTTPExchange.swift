@@ -30,20 +30,25 @@ struct HTTPExchange {
         return Array(head.utf8) + (body ?? [])
     }
 
-    /// Buffered reading from a socket.
+    /// Buffered reading from a socket (or, in tests, from any source of byte chunks).
     struct Reader {
-        let socket: TCPSocket
+        /// The next bytes; empty when the peer closed the connection.
+        let receive: () throws(ServiceClientError) -> [UInt8]
         var buffer: [UInt8] = []
         /// Whether any byte of the response arrived (a stale keep-alive connection fails before any does).
         var receivedAny = false
 
         init(socket: TCPSocket) {
-            self.socket = socket
+            self.receive = { () throws(ServiceClientError) -> [UInt8] in try socket.receive() }
+        }
+
+        init(receive: @escaping () throws(ServiceClientError) -> [UInt8]) {
+            self.receive = receive
         }
 
         /// Reads more bytes; throws when the peer closed the connection.
         mutating func fill() throws(ServiceClientError) {
-            let more = try socket.receive()
+            let more = try receive()
             guard !more.isEmpty else { throw ServiceClientError.connectionLost("the service closed the connection") }
             receivedAny = true
             buffer += more
@@ -73,7 +78,7 @@ struct HTTPExchange {
         /// Everything until the peer closes.
         mutating func rest(limit: Int) throws(ServiceClientError) -> [UInt8] {
             while true {
-                let more = try socket.receive()
+                let more = try receive()
                 if more.isEmpty { break }
                 buffer += more
                 guard buffer.count <= limit else { throw ServiceClientError.malformedResponse("the body is too large") }
