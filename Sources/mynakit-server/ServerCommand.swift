@@ -74,6 +74,9 @@ func failing<T>(with status: ExitCode, _ what: String, _ body: () async throws -
         return try await body()
     } catch let exit as ExitCode {
         throw exit
+    } catch ServiceStoreError.duplicateKeyName(let name) {
+        FileHandle.standardError.write(Data("mynakit-server: \(what): a key named \(name) exists already\n".utf8))
+        throw ServerExit.usage
     } catch {
         var message = String(describing: error)
         if let error = error as? MynaVerifyError { message = error.reason }

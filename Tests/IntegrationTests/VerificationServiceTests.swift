@@ -130,7 +130,8 @@ final class VerificationServiceTests: XCTestCase {
         let database = try Data(contentsOf: directory.appendingPathComponent("state.sqlite"))
         XCTAssertNil(database.range(of: Data(key.utf8)), "the key itself is in the database")
         let duplicate = try ServerProcess.run(["key", "add", "kiosk-1", "--store", store], in: directory)
-        XCTAssertNotEqual(duplicate.status, 0)
+        XCTAssertEqual(duplicate.status, 64, duplicate.combinedOutput)
+        XCTAssertTrue(duplicate.standardError.contains("exists already"), duplicate.standardError)
 
         let server = try startServer(
             ["--store", store, "--challenge-ttl", "1", "--roots",
