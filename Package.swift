@@ -54,6 +54,14 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
+        // libssl, for the verification service's client only (https:// to the service).
+        .systemLibrary(
+            name: "COpenSSLTLS",
+            path: "CModules/COpenSSLTLS",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
         // MARK: Libraries
         // The card's specification and the vocabulary every layer shares (AIDs, EF ids, PIN rules, hashes): no code
         // that talks to anything.
@@ -88,7 +96,7 @@ let package = Package(
         // The terminal side: a small HTTP/1.1 client over a plain socket and the card flow against the service.
         .target(
             name: "MynaServiceClient",
-            dependencies: ["MynaServiceAPI", "MynaCard", "MynaVerify", "MynaSpec"],
+            dependencies: ["MynaServiceAPI", "MynaCard", "MynaVerify", "MynaSpec", "COpenSSLTLS", "OpenSSLSupport"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -13,7 +13,7 @@ struct HTTPResponse: Sendable {
     var body: [UInt8]
 }
 
-/// Writes HTTP/1.1 requests and reads responses (`Content-Length` or chunked) on a ``TCPSocket``: enough HTTP for
+/// Writes HTTP/1.1 requests and reads responses (`Content-Length` or chunked) on a ``ByteStream``: enough HTTP for
 /// a JSON API, without a web stack.
 struct HTTPExchange {
     /// The largest response head and body accepted.
@@ -38,8 +38,8 @@ struct HTTPExchange {
         /// Whether any byte of the response arrived (a stale keep-alive connection fails before any does).
         var receivedAny = false
 
-        init(socket: TCPSocket) {
-            self.receive = { () throws(ServiceClientError) -> [UInt8] in try socket.receive() }
+        init(stream: any ByteStream) {
+            self.receive = { () throws(ServiceClientError) -> [UInt8] in try stream.receive(maximum: 16 * 1024) }
         }
 
         init(receive: @escaping () throws(ServiceClientError) -> [UInt8]) {

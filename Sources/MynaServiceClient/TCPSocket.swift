@@ -8,13 +8,23 @@
 import Glibc
 #endif
 
+/// Where the client's bytes go: a ``TCPSocket`` for http://, a ``TLSStream`` over one for https://.
+protocol ByteStream: AnyObject, Sendable {
+    /// Sends all of `bytes`.
+    func send(_ bytes: [UInt8]) throws(ServiceClientError)
+    /// Some bytes; an empty array when the peer closed the connection.
+    func receive(maximum: Int) throws(ServiceClientError) -> [UInt8]
+    /// Closes the connection now.
+    func close()
+}
+
 /// A connected TCP socket with send and receive timeouts: the only file of the client that calls the C library.
 ///
 /// Blocking calls only; the client runs them on its own dispatch queue, never on Swift's cooperative pool.
 // @unchecked: one exchange at a time uses a socket (the client hands it over under a lock and runs every call on
 // its own serial queue).
-final class TCPSocket: @unchecked Sendable {
-    private var descriptor: Int32
+final class TCPSocket: ByteStream, @unchecked Sendable {
+    private(set) var descriptor: Int32
 
     /// Resolves `host`, connects to the first address that answers within `timeout`, and sets `TCP_NODELAY` (each
     /// request is written in one call, and the answer should not wait for Nagle's algorithm).

@@ -10,8 +10,11 @@ import Synchronization
 
 /// What went wrong talking to the verification service.
 public enum ServiceClientError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The URL is not `http://HOST[:PORT][/PREFIX]`.
+    /// The URL is not `http[s]://HOST[:PORT][/PREFIX]`.
     case invalidURL(String)
+    /// The TLS handshake failed (the service's certificate is not trusted or does not name the host) or TLS could not
+    /// be set up.
+    case tls(String)
     /// The service's address cannot be resolved or connected to.
     case unreachable(String)
     /// The connection broke during an exchange.
@@ -27,6 +30,7 @@ public enum ServiceClientError: Error, Sendable, Hashable, CustomStringConvertib
     public var description: String {
         switch self {
         case .invalidURL(let reason): return "invalid service URL: \(reason)"
+        case .tls(let reason): return "no secure connection to the verification service: \(reason)"
         case .unreachable(let reason): return "the verification service is unreachable: \(reason)"
         case .connectionLost(let reason): return "the connection to the verification service broke: \(reason)"
         case .timedOut(let reason): return "the verification service did not answer in time: \(reason)"
@@ -56,12 +60,12 @@ public struct IssuedChallenge: Sendable, Hashable {
 /// The terminal side of the verification service: ask for a challenge, send the card's answer, get the verdict.
 ///
 /// The client keeps one HTTP/1.1 connection open and reuses it; calls are serialised on the client's own queue, so
-/// one client can be shared, and each blocking socket call runs there, never on Swift's cooperative pool. Plain
-/// HTTP only: put the service behind a TLS-terminating proxy on the network, and the terminal on a link it trusts
-/// to reach it (Docs/VerificationService.md).
+/// one client can be shared, and each blocking socket call runs there, never on Swift's cooperative pool. With an
+/// `https://` URL it speaks TLS 1.2 or newer through the system's OpenSSL and checks that the service's certificate
+/// chains to the system's CA certificates (or `trustedCAFile`) and names the host.
 ///
 /// ```swift
-/// let client = try VerificationServiceClient(url: "http://verifier.internal:8080", apiKey: key)
+/// let client = try VerificationServiceClient(url: "https://verifier.example.jp", apiKey: key)
 /// let verdict = try await client.authenticate { challenge in
 ///     try await connection.withTransaction { channel in
 ///         try CardAnswer(challenge: challenge, card: MyNumberCard(channel: channel), pin: pin)
@@ -73,31 +77,37 @@ public final class VerificationServiceClient: Sendable {
     public let host: String
     public let port: Int
     public let pathPrefix: String
+    /// Whether the connection is TLS (`https://`).
+    public let usesTLS: Bool
+    private let tlsContext: TLSContext?
     private let apiKey: String
     private let timeout: Duration
     private let queue = DispatchQueue(label: "mynakit.service-client")
-    private let connection = Mutex<TCPSocket?>(nil)
+    private let connection = Mutex<(any ByteStream)?>(nil)
 
     /// Creates a client; nothing connects until the first call.
     ///
     /// - Parameters:
-    ///   - url: `http://HOST[:PORT][/PREFIX]`.
+    ///   - url: `http://HOST[:PORT][/PREFIX]` or `https://…`.
     ///   - apiKey: the terminal's key, sent as `Authorization: Bearer KEY`.
     ///   - timeout: the bound on connecting and on each wait for bytes.
-    public init(url: String, apiKey: String, timeout: Duration = .seconds(10)) throws {
+    ///   - trustedCAFile: for `https://`, a PEM file of the CA certificates that may issue the service's
+    ///     certificate; the system's CA certificates when `nil`.
+    public init(url: String, apiKey: String, timeout: Duration = .seconds(10), trustedCAFile: String? = nil) throws {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
             throw ServiceClientError.invalidURL(url)
         }
-        guard scheme == "http" else {
-            throw ServiceClientError.invalidURL(
-                "\(url): only http:// is spoken; reach an https:// service through a local TLS proxy")
+        guard scheme == "http" || scheme == "https" else {
+            throw ServiceClientError.invalidURL("\(url): the scheme must be http or https")
         }
         guard let host = components.host, !host.isEmpty else { throw ServiceClientError.invalidURL(url) }
         guard !apiKey.isEmpty, apiKey.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw ServiceClientError.invalidURL("the API key is empty or has spaces or control characters")
         }
         self.host = host
-        self.port = components.port ?? 80
+        self.usesTLS = scheme == "https"
+        self.port = components.port ?? (usesTLS ? 443 : 80)
+        self.tlsContext = usesTLS ? try TLSContext(caFile: trustedCAFile) : nil
         var prefix = components.path
         while prefix.hasSuffix("/") { prefix.removeLast() }
         self.pathPrefix = prefix
@@ -153,7 +163,7 @@ public final class VerificationServiceClient: Sendable {
     private func exchange(method: String, path: String, body: [UInt8]?) async throws -> HTTPResponse {
         var headers = [("Authorization", "Bearer \(apiKey)")]
         if body != nil { headers.append(("Content-Type", "application/json")) }
-        let hostHeader = port == 80 ? host : "\(host):\(port)"
+        let hostHeader = port == (usesTLS ? 443 : 80) ? host : "\(host):\(port)"
         let bytes = HTTPExchange.request(
             method: method, path: pathPrefix + path, host: hostHeader, headers: headers, body: body)
         return try await withCheckedThrowingContinuation { continuation in
@@ -167,13 +177,13 @@ public final class VerificationServiceClient: Sendable {
     /// that the service closed while idle fails before any byte of an answer arrives; the request is then sent once
     /// more on a new connection (the service never saw it).
     private func exchangeNow(_ request: [UInt8]) throws -> HTTPResponse {
-        let kept = connection.withLock { socket -> TCPSocket? in
+        let kept = connection.withLock { socket -> (any ByteStream)? in
             let kept = socket
             socket = nil
             return kept
         }
         if let kept {
-            var reader = HTTPExchange.Reader(socket: kept)
+            var reader = HTTPExchange.Reader(stream: kept)
             do {
                 try kept.send(request)
                 return try finish(&reader, on: kept)
@@ -182,12 +192,13 @@ public final class VerificationServiceClient: Sendable {
             }
         }
         let socket = try TCPSocket(host: host, port: port, timeout: timeout)
-        var reader = HTTPExchange.Reader(socket: socket)
-        try socket.send(request)
-        return try finish(&reader, on: socket)
+        let stream: any ByteStream = try tlsContext.map { try TLSStream(socket: socket, context: $0, host: host) } ?? socket
+        var reader = HTTPExchange.Reader(stream: stream)
+        try stream.send(request)
+        return try finish(&reader, on: stream)
     }
 
-    private func finish(_ reader: inout HTTPExchange.Reader, on socket: TCPSocket) throws -> HTTPResponse {
+    private func finish(_ reader: inout HTTPExchange.Reader, on socket: any ByteStream) throws -> HTTPResponse {
         let (response, keepAlive) = try HTTPExchange.readResponse(&reader)
         if keepAlive {
             connection.withLock { $0 = socket }

@@ -25,10 +25,18 @@ struct ServerAuthOptions: ParsableArguments {
     @Option(help: "Seconds to wait for the service at each step.")
     var serverTimeout: Double = 10
 
+    @Option(
+        help: ArgumentHelp(
+            "For https://: the CA certificates (PEM) that may issue the service's certificate (default: the system's).",
+            valueName: "file"),
+        completion: .file())
+    var serverCA: String?
+
     func validate() throws {
         if url != nil, apiKeyEnv == nil { throw ValidationError("--server needs --api-key-env VAR") }
         if url == nil, apiKeyEnv != nil { throw ValidationError("--api-key-env goes with --server URL") }
         if !(serverTimeout > 0) { throw ValidationError("--server-timeout must be positive") }
+        if url == nil, serverCA != nil { throw ValidationError("--server-ca goes with --server URL") }
     }
 }
 
@@ -67,7 +75,8 @@ enum AuthServer {
             }
             let client = try serviceCall {
                 try VerificationServiceClient(
-                    url: url, apiKey: key, timeout: .milliseconds(Int64(options.serverTimeout * 1000)))
+                    url: url, apiKey: key, timeout: .milliseconds(Int64(options.serverTimeout * 1000)),
+                    trustedCAFile: options.serverCA)
             }
             _ = try OutputTarget.prepare("-")  // the verdict goes to stdout: it must be open before a PIN is spent
             let read = try await CardSession.run(card) { card in try card.jpki.readCertificate(.authentication) }
@@ -150,7 +159,8 @@ enum AuthServer {
     }
 
     /// The exit status of a service error: 64 for a bad URL, 5 when the service refused the answer's challenge or
-    /// request (nothing was authenticated), 69 when the service cannot be reached, denies the key, or misbehaves.
+    /// request (nothing was authenticated), 69 when the service cannot be reached (TLS included), denies the key, or
+    /// misbehaves.
     /// (Belongs in Support/ErrorMapping.swift's table.)
     static func failure(_ error: ServiceClientError) -> CommandFailure {
         switch error {
@@ -160,6 +170,8 @@ enum AuthServer {
             return CommandFailure(status: .verificationFailed, code: code, message: error.description)
         case .refused(_, let code, _):
             return CommandFailure(status: .serviceUnavailable, code: code, message: error.description)
+        case .tls:
+            return CommandFailure(status: .serviceUnavailable, code: "server-tls", message: error.description)
         case .unreachable, .connectionLost, .timedOut:
             return CommandFailure(status: .serviceUnavailable, code: "server-unreachable", message: error.description)
         case .malformedResponse:
