@@ -20,9 +20,13 @@ public final class VerificationService: Sendable {
     public struct Configuration: Sendable {
         /// How long a challenge stays open; 120 s by default.
         public var challengeLifetime: TimeInterval = 120
+        /// How long a valid API key is remembered without asking the store again; 10 s by default, 0 to ask every
+        /// time. A removed key stops working on every instance within this time.
+        public var keyCacheLifetime: TimeInterval = 10
 
-        public init(challengeLifetime: TimeInterval = 120) {
+        public init(challengeLifetime: TimeInterval = 120, keyCacheLifetime: TimeInterval = 10) {
             self.challengeLifetime = challengeLifetime
+            self.keyCacheLifetime = keyCacheLifetime
         }
     }
 
@@ -32,6 +36,8 @@ public final class VerificationService: Sendable {
     public let metrics: ServiceMetrics
     public let configuration: Configuration
     private let trustBox: Mutex<ServiceTrust>
+    /// Valid keys seen recently: hash -> (name, until). Only keys the store confirmed; an unknown key always asks.
+    private let keyCache = Mutex<[String: (name: String, until: ContinuousClock.Instant)]>([:])
     private let now: @Sendable () -> Date
 
     /// Creates a service.
@@ -67,8 +73,21 @@ public final class VerificationService: Sendable {
             return nil
         }
         let hash = try APIKey.hash(key)
+        let instant = ContinuousClock.now
+        if let cached = keyCache.withLock({ $0[hash] }), cached.until > instant { return cached.name }
         let name = try await metrics.timingStore { try await store.keyName(forHash: hash) }
-        if name == nil { metrics.unauthorized.increment() }
+        guard let name else {
+            metrics.unauthorized.increment()
+            return nil
+        }
+        if configuration.keyCacheLifetime > 0 {
+            let until = instant + .milliseconds(Int64(configuration.keyCacheLifetime * 1000))
+            keyCache.withLock { cache in
+                // Bounded: a service has a handful of keys; a flood of distinct valid keys cannot exist.
+                if cache.count > 10_000 { cache.removeAll() }
+                cache[hash] = (name, until)
+            }
+        }
         return name
     }
 

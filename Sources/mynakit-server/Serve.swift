@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long a challenge stays open, in seconds.")
     var challengeTTL: Double = 120
 
+    @Option(help: "How long a valid API key is remembered without asking the store, in seconds (0: always ask).")
+    var keyCacheTTL: Double = 10
+
     @Option(help: "The largest request body accepted, in bytes.")
     var maxBody = 16 * 1024
 
@@ -54,6 +57,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         _ = try Self.parseListen(listen)
         if !(challengeTTL > 0 && challengeTTL <= 3600) { throw ValidationError("--challenge-ttl must be in (0, 3600]") }
+        if !(keyCacheTTL >= 0 && keyCacheTTL <= 300) { throw ValidationError("--key-cache-ttl must be in [0, 300]") }
         if maxBody < 1024 { throw ValidationError("--max-body must be at least 1024") }
         if !(purgeInterval > 0) { throw ValidationError("--purge-interval must be positive") }
     }
@@ -85,7 +89,8 @@ struct Serve: AsyncParsableCommand {
                 "anchors": "\(trust.store.anchors.count)", "crls": "\(trust.crls.count)",
                 "sources": "\(trust.sources.joined(separator: ","))",
             ])
-        let configuration = VerificationService.Configuration(challengeLifetime: challengeTTL)
+        let configuration = VerificationService.Configuration(
+            challengeLifetime: challengeTTL, keyCacheLifetime: keyCacheTTL)
         let limits = ServiceRoutes.Limits(maximumBodyBytes: maxBody)
         let purge = Duration.milliseconds(Int64(purgeInterval * 1000))
         let reload = loadTrust

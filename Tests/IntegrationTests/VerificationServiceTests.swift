@@ -134,7 +134,7 @@ final class VerificationServiceTests: XCTestCase {
         XCTAssertTrue(duplicate.standardError.contains("exists already"), duplicate.standardError)
 
         let server = try startServer(
-            ["--store", store, "--challenge-ttl", "1", "--roots",
+            ["--store", store, "--challenge-ttl", "1", "--key-cache-ttl", "0", "--roots",
              directory.appendingPathComponent(TestPKI.FileName.authRoot).path], in: directory)
         let client = try VerificationServiceClient(url: server.url, apiKey: key)
         let challenge = try await client.requestChallenge()

@@ -328,6 +328,29 @@ final class ServiceRoutesTests: XCTestCase {
         }
     }
 
+    func testARemovedKeyStopsWorkingWithinTheKeyCacheLifetime() async throws {
+        let pki = try ServerTestPKI.get()
+        let store = try await SQLiteServiceStore.open(path: ":memory:")
+        addTeardownBlock { try? await store.close() }
+        let trust = try ServiceTrust.load(trustDirectories: [], roots: [pki.authRoot.path], crlFiles: [])
+        let service = VerificationService(
+            store: store, trust: trust,
+            configuration: VerificationService.Configuration(keyCacheLifetime: 0.3))
+        let key = try APIKey.generate()
+        try await store.addKey(name: "kiosk-1", hash: try APIKey.hash(key), createdAt: Date())
+        let first = try await service.authenticate(authorization: "Bearer \(key)")
+        XCTAssertEqual(first, "kiosk-1")
+        try await store.removeKey(name: "kiosk-1")
+        let cached = try await service.authenticate(authorization: "Bearer \(key)")
+        XCTAssertEqual(cached, "kiosk-1", "remembered for the cache lifetime")
+        try await Task.sleep(for: .milliseconds(400))
+        let expired = try await service.authenticate(authorization: "Bearer \(key)")
+        XCTAssertNil(expired)
+        // An unknown key is never remembered: it is refused every time without a cache entry.
+        let unknown = try await service.authenticate(authorization: "Bearer \(APIKey.generate())")
+        XCTAssertNil(unknown)
+    }
+
     func testHealthMetricsAndMethods() async throws {
         let f = try await fixture()
         try await f.app.test(.router) { client in

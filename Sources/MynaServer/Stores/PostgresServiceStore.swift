@@ -96,6 +96,7 @@ public final class PostgresServiceStore: ServiceStore {
         return .unknown
     }
 
+    @discardableResult
     public func purgeExpired(before now: Date) async throws -> Int {
         let time = StoreCoding.milliseconds(now)
         let rows = try await client.query(
@@ -135,6 +136,7 @@ public final class PostgresServiceStore: ServiceStore {
         return keys
     }
 
+    @discardableResult
     public func removeKey(name: String) async throws -> Bool {
         let rows = try await client.query(
             "DELETE FROM mynakit_api_keys WHERE name = \(name) RETURNING name", logger: logger)

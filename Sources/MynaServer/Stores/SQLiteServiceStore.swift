@@ -32,6 +32,10 @@ public final class SQLiteServiceStore: ServiceStore {
         let store = SQLiteServiceStore(connection: connection)
         if path != ":memory:" {
             _ = try await connection.query("PRAGMA journal_mode = WAL")
+            // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the process crashing,
+            // and only an operating-system crash or power loss can lose the last ones (a challenge issued or
+            // consumed in the last moments; Docs/VerificationService.md).
+            _ = try await connection.query("PRAGMA synchronous = NORMAL")
         }
         _ = try await connection.query("PRAGMA busy_timeout = 5000")
         try await store.migrate()
@@ -87,6 +91,7 @@ public final class SQLiteServiceStore: ServiceStore {
         return row.column("used_at")?.isNull == false ? .alreadyUsed : .expired
     }
 
+    @discardableResult
     public func purgeExpired(before now: Date) async throws -> Int {
         let rows = try await connection.query(
             "DELETE FROM mynakit_challenges WHERE expires_at <= ? RETURNING id",
@@ -118,6 +123,7 @@ public final class SQLiteServiceStore: ServiceStore {
         }
     }
 
+    @discardableResult
     public func removeKey(name: String) async throws -> Bool {
         let rows = try await connection.query(
             "DELETE FROM mynakit_api_keys WHERE name = ? RETURNING name", [.text(name)])
