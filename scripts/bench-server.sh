@@ -38,6 +38,8 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 inprocess=$("$bin/mynakit" bench verify --cert "$work/pki/auth.pem" --roots "$work/pki/auth-root.pem" \
     --in "$work/pki/challenge.bin" --signature "$work/pki/challenge.sig" --count "$count" | awk '{print $1}')
 echo "in-process: mynakit bench verify --count $count: $inprocess verify/s"
+parsing=$("$bin/ServerLoad" parse-verify "$work/pki" "$count" | awk '{print $1}')
+echo "in-process with the certificate parsed in each iteration (what the service must do): $parsing verify/s"
 
 start_server() {  # store -> sets port; the server runs in the background
     local store=$1 log="$work/server-$RANDOM.log"
@@ -62,15 +64,21 @@ run_store() {  # label store
     "$bin/mynakit-server" key add bench --store "$store" > "$work/key" 2>/dev/null
     start_server "$store"
     for c in "${concurrency[@]}"; do
-        result=$(MYNAKIT_API_KEY=$(cat "$work/key") "$bin/ServerLoad" "http://127.0.0.1:$port" "$work/pki" "$count" "$c")
-        python3 - "$label" "$c" "$inprocess" "$result" <<'PY'
+        result=$(MYNAKIT_API_KEY=$(cat "$work/key") MYNAKIT_SERVER_PID=${servers[-1]} \
+            "$bin/ServerLoad" "http://127.0.0.1:$port" "$work/pki" "$count" "$c")
+        python3 - "$label" "$c" "$inprocess" "$result" "$parsing" <<'PY'
 import json, sys
 label, c, inprocess, result = sys.argv[1], sys.argv[2], float(sys.argv[3]), json.loads(sys.argv[4])
+parsing = float(sys.argv[5])
 v, i = result["verify"], result["issue"]
-print(f"{label:10} conns {c:>3}: verify {v['perSecond']:8.1f}/s (x{v['perSecond']/inprocess:.2f} of in-process)"
+print(f"{label:10} conns {c:>3}: verify {v['perSecond']:8.1f}/s (x{v['perSecond']/inprocess:.2f} of bench verify,"
+      f" x{v['perSecond']/parsing:.2f} of parse+verify)"
       f"  p50 {v['p50Milliseconds']:6.2f} ms  p99 {v['p99Milliseconds']:6.2f} ms"
       f" | issue {i['perSecond']:8.1f}/s  p50 {i['p50Milliseconds']:6.2f} ms  p99 {i['p99Milliseconds']:6.2f} ms"
-      f" | valid {result['valid']}/{v['count']}")
+      f" | valid {result['valid']}/{v['count']}"
+      f" | CPU per verification: service {result.get('serverCPUMillisecondsPerVerification') or 0:.3f} ms,"
+      f" client {result['clientCPUMillisecondsPerVerification']:.3f} ms, in-process {1e3/inprocess:.3f} ms"
+      f" ({1e3/parsing:.3f} ms parsing each time)")
 PY
     done
     vs=$(metric mynakit_verification_duration_seconds_sum); vc=$(metric mynakit_verification_duration_seconds_count)

@@ -31,7 +31,7 @@ public enum APIKey {
     /// The hash the store keeps for `key`: SHA-256 of its UTF-8 bytes, lower-case hex.
     public static func hash(_ key: String) throws -> String {
         let digest = try HashAlgorithm.sha256.digest(Array(key.utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return hexText(digest, uppercase: false)
     }
 
     /// The key in an `Authorization` header value (`Bearer KEY`, the scheme case-insensitive), or `nil`.
@@ -46,4 +46,16 @@ public enum APIKey {
         else { return nil }
         return token
     }
+}
+
+/// `bytes` as hexadecimal text (String(format:) per byte costs more than the verification it would label).
+func hexText(_ bytes: [UInt8], uppercase: Bool) -> String {
+    let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(bytes.count * 2)
+    for byte in bytes {
+        text.append(digits[Int(byte >> 4)])
+        text.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: text, as: UTF8.self)
 }

@@ -94,7 +94,7 @@ public final class VerificationService: Sendable {
     /// Issues a fresh challenge to the API key `client`.
     public func issueChallenge(for client: String) async throws -> ChallengeDocument {
         let bytes = try ChallengeResponse.makeChallenge(byteCount: ServiceAPI.challengeByteCount)
-        let id = try ChallengeResponse.makeChallenge(byteCount: 16).map { String(format: "%02x", $0) }.joined()
+        let id = hexText(try ChallengeResponse.makeChallenge(byteCount: 16), uppercase: false)
         // Stored to the millisecond, so the expiry the terminal is told is exactly the one the store enforces.
         let expiresAt = StoreCoding.date(
             milliseconds: StoreCoding.milliseconds(now().addingTimeInterval(configuration.challengeLifetime)))
@@ -240,7 +240,7 @@ public final class VerificationService: Sendable {
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02X", $0) }.joined()
+        hexText(bytes, uppercase: true)
     }
 }
 

@@ -52,8 +52,10 @@ public enum ServiceAPI {
 
     /// `date` as RFC 3339 in UTC with milliseconds, such as `2025-01-02T03:04:05.678Z`.
     public static func formatTimestamp(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+        timestampStyle.format(date)
     }
+
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     /// Parses an RFC 3339 time, with or without fractional seconds.
     public static func parseTimestamp(_ text: String) -> Date? {

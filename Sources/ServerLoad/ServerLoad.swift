@@ -8,8 +8,13 @@ import Foundation
 import MynaCard
 import MynaServiceClient
 import MynaSimulator
+import MynaVerify
 import SmartCard
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `ServerLoad URL PKI-DIR COUNT CONCURRENCY`, with the API key in `MYNAKIT_API_KEY`: the benchmark's load client
 /// (scripts/bench-server.sh), a second process on loopback.
@@ -38,12 +43,21 @@ enum ServerLoad {
         var issue: Phase
         var verify: Phase
         var valid: Int
+        /// CPU time of the service process per verification during the verify phase (user + system), when
+        /// `MYNAKIT_SERVER_PID` names it.
+        var serverCPUMillisecondsPerVerification: Double?
+        /// CPU time of this load client per verification during the verify phase.
+        var clientCPUMillisecondsPerVerification: Double
     }
 
     static func main() async throws {
         let arguments = CommandLine.arguments
         if arguments.count == 3, arguments[1] == "pki" {
             try writePKI(to: URL(fileURLWithPath: arguments[2]))
+            return
+        }
+        if arguments.count == 4, arguments[1] == "parse-verify", let count = Int(arguments[3]), count > 0 {
+            try parseAndVerify(directory: URL(fileURLWithPath: arguments[2]), count: count)
             return
         }
         guard arguments.count == 5, let count = Int(arguments[3]), let concurrency = Int(arguments[4]), count > 0,
@@ -67,15 +81,23 @@ enum ServerLoad {
             try CardAnswer(challenge: challenge, card: session, pin: PIN(kind: .authentication, configuration.authPIN))
         }
 
+        let serverPID = ProcessInfo.processInfo.environment["MYNAKIT_SERVER_PID"].flatMap(Int32.init)
+        let serverBefore = serverPID.flatMap(cpuSeconds(of:))
+        let clientBefore = ownCPUSeconds()
         let (verdicts, verifyLatencies, verifySeconds) = try await run(count: count, clients: clients) { client, index in
             try await client.submit(answers[index].request)
         }
+        let clientCPU = ownCPUSeconds() - clientBefore
+        var serverCPU: Double?
+        if let serverBefore, let serverAfter = serverPID.flatMap(cpuSeconds(of:)) { serverCPU = serverAfter - serverBefore }
         let valid = verdicts.filter(\.valid).count
         let report = Report(
             concurrency: concurrency,
             issue: phase(issueLatencies, seconds: issueSeconds),
             verify: phase(verifyLatencies, seconds: verifySeconds),
-            valid: valid)
+            valid: valid,
+            serverCPUMillisecondsPerVerification: serverCPU.map { $0 * 1000 / Double(count) },
+            clientCPUMillisecondsPerVerification: clientCPU * 1000 / Double(count))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -97,6 +119,34 @@ enum ServerLoad {
             challenge: challenge, card: session, pin: PIN(kind: .authentication, configuration.authPIN))
         try Data(bytes).write(to: directory.appendingPathComponent("challenge.bin"))
         try Data(answer.signature).write(to: directory.appendingPathComponent("challenge.sig"))
+    }
+
+    /// What the service does per request, in process: parse the certificate from DER (a new request brings new
+    /// bytes), verify its chain and profile, and check the signature over the challenge. `mynakit bench verify`
+    /// parses once, before timing; this is the same work with the parsing in the loop. Prints `<rate> verify/s`.
+    static func parseAndVerify(directory: URL, count: Int) throws {
+        let pki = try TestPKI.load(from: directory)
+        let root = try Certificate(derEncoded: pki.authRootCertificate)
+        let verifier = CertificateVerifier(trustStore: try TrustStore(anchors: [root]), profile: .authentication)
+        let challenge = [UInt8](try Data(contentsOf: directory.appendingPathComponent("challenge.bin")))
+        let signature = [UInt8](try Data(contentsOf: directory.appendingPathComponent("challenge.sig")))
+        var failures = 0
+        let start = ContinuousClock.now
+        for _ in 0..<count {
+            let result = verifier.verify(leafBytes: pki.authCertificate)
+            guard let verified = result.verifiedCertificate,
+                try ChallengeResponse.verify(challenge: challenge, signature: signature, hash: .sha256, certificate: verified)
+            else {
+                failures += 1
+                continue
+            }
+        }
+        let elapsed = seconds(ContinuousClock.now - start)
+        guard failures == 0 else {
+            FileHandle.standardError.write(Data("ServerLoad: \(failures) verifications failed\n".utf8))
+            exit(1)
+        }
+        print(String(format: "%.1f verify/s", Double(count) / elapsed))
     }
 
     /// Runs `count` calls over the clients (one connection each), every client taking the next index; returns the
@@ -136,6 +186,25 @@ enum ServerLoad {
         return Phase(
             count: sorted.count, seconds: seconds, perSecond: Double(sorted.count) / seconds,
             p50Milliseconds: percentile(0.50), p99Milliseconds: percentile(0.99))
+    }
+
+    /// User plus system CPU seconds of process `pid` (/proc/PID/stat fields 14 and 15).
+    static func cpuSeconds(of pid: Int32) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = text.lastIndex(of: ")")
+        else { return nil }
+        let fields = text[text.index(after: end)...].split(separator: " ")
+        // After the command name: state is field 3, utime 14 and stime 15 (1-based over the whole line).
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// This process's user plus system CPU seconds.
+    static func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func seconds(_ duration: Duration) -> Double {
