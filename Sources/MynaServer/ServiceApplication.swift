@@ -36,6 +36,8 @@ public enum ServiceApplication {
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await store.run() }
                 defer { group.cancelAll() }
+                // Let the pool's run() start before the first lease (PostgresNIO warns about a lease before it).
+                try await Task.sleep(for: .milliseconds(20))
                 try await store.migrate()
                 return try await body(store)
             }

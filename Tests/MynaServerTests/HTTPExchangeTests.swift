@@ -79,7 +79,8 @@ final class HTTPExchangeTests: XCTestCase {
         XCTAssertEqual(client.port, 9000)
         XCTAssertEqual(client.pathPrefix, "/rp")
         XCTAssertEqual(try VerificationServiceClient(url: "http://h", apiKey: "k").port, 80)
-        for url in ["https://h", "ftp://h", "h:80", "http://"] {
+        XCTAssertEqual(try VerificationServiceClient(url: "https://h", apiKey: "k").port, 443)
+        for url in ["ftp://h", "h:80", "http://"] {
             XCTAssertThrowsError(try VerificationServiceClient(url: url, apiKey: "k"), url)
         }
         XCTAssertThrowsError(try VerificationServiceClient(url: "http://h", apiKey: "a b"))
