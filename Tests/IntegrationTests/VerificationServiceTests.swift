@@ -13,6 +13,10 @@ import SmartCard
 import TestSupport
 import XCTest
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `mynakit-server` as deployed: real processes on loopback, SQLite or a real PostgreSQL shared by two instances,
 /// answers signed by the virtual card, the terminal flow through pcscd, and the OpenAPI document checked against the
 /// running service by schemathesis.
@@ -206,6 +210,47 @@ final class VerificationServiceTests: XCTestCase {
         XCTAssertEqual(unreachable.status, 69, unreachable.stdout)
         let onlyKey = try CLI.run(["auth", "--api-key-env", "X", "--roots", authRoot, "--json"])
         XCTAssertEqual(onlyKey.status, 64)
+    }
+
+    func testSIGHUPReloadsTheTrustAndAFailedReloadKeepsIt() async throws {
+        let directory = try makeTemporaryDirectory("mynaserver-it")
+        let pki = try writePKI(directory)
+        let roots = directory.appendingPathComponent("roots.pem")
+        try FileManager.default.copyItem(at: directory.appendingPathComponent(TestPKI.FileName.authRoot), to: roots)
+        let store = "sqlite:" + directory.appendingPathComponent("state.sqlite").path
+        let key = try ServerProcess.addKey("kiosk-1", store: store, in: directory)
+        let server = try startServer(["--store", store, "--roots", roots.path], in: directory)
+        let client = try VerificationServiceClient(url: server.url, apiKey: key)
+        func verdict() async throws -> Verdict {
+            try await client.submit(try Self.answer(try await client.requestChallenge(), pki: pki))
+        }
+        func hangUp(until text: String, occurrences: Int) async throws {
+            kill(server.process.processIdentifier, SIGHUP)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while server.logText.components(separatedBy: text).count - 1 < occurrences {
+                guard ContinuousClock.now < deadline else { throw TestSupportError("no '\(text)' in \(server.logText)") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let before = try await verdict()
+        XCTAssertTrue(before.valid, "\(before.failures)")
+
+        // Another hierarchy's root (same DN, another key) in the file, then SIGHUP: the card no longer verifies.
+        let other = try makeTemporaryDirectory("mynaserver-it-other")
+        try TestPKI.generate().write(to: other)
+        try FileManager.default.removeItem(at: roots)
+        try FileManager.default.copyItem(at: other.appendingPathComponent(TestPKI.FileName.authRoot), to: roots)
+        try await hangUp(until: "trust reloaded", occurrences: 1)
+        let after = try await verdict()
+        XCTAssertFalse(after.valid)
+        XCTAssertTrue(after.failures.map(\.code).contains("unknown-issuer"), "\(after.failures)")
+
+        // A file that does not parse: the reload fails and the trust in force stays.
+        try Data("not a certificate".utf8).write(to: roots)
+        try await hangUp(until: "trust reload failed", occurrences: 1)
+        let kept = try await verdict()
+        XCTAssertTrue(kept.failures.map(\.code).contains("unknown-issuer"), "\(kept.failures)")
+        XCTAssertTrue(server.process.isRunning)
     }
 
     func testTheOpenAPIDocumentAgainstTheRunningService() async throws {
