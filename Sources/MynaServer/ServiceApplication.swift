@@ -14,9 +14,11 @@ import ServiceLifecycle
 public enum ServiceApplication {
     /// Opens the store at `location`, creates its tables, runs `body` with it, and closes it.
     ///
-    /// For PostgreSQL the connection pool runs in a child task for as long as `body` runs.
+    /// For PostgreSQL the connection pool runs in a child task for as long as `body` runs; a database that does not
+    /// answer within `timeout` (the pool would otherwise keep retrying) is ``ServiceStoreError/unreachable(_:)``.
     public static func withStore<T: Sendable>(
         _ location: StoreLocation,
+        timeout: Duration = .seconds(10),
         logger: Logger,
         _ body: @Sendable (any ServiceStore) async throws -> T
     ) async throws -> T {
@@ -38,7 +40,21 @@ public enum ServiceApplication {
                 defer { group.cancelAll() }
                 // Let the pool's run() start before the first lease (PostgresNIO warns about a lease before it).
                 try await Task.sleep(for: .milliseconds(20))
-                try await store.migrate()
+                try await withThrowingTaskGroup(of: Bool.self) { first in
+                    first.addTask {
+                        try await store.migrate()
+                        return true
+                    }
+                    first.addTask {
+                        try await Task.sleep(for: timeout)
+                        return false
+                    }
+                    let migrated = try await first.next() ?? false
+                    first.cancelAll()
+                    if !migrated {
+                        throw ServiceStoreError.unreachable("no answer from \(postgres) within \(timeout)")
+                    }
+                }
                 return try await body(store)
             }
         }

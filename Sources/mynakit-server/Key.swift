@@ -37,7 +37,9 @@ struct Key: AsyncParsableCommand {
             let key = try APIKey.generate()
             let hash = try APIKey.hash(key)
             try await failing(with: ServerExit.unavailable, "key add") {
-                try await ServiceApplication.withStore(location, logger: storeOptions.makeLogger()) { store in
+                try await ServiceApplication.withStore(
+                    location, timeout: storeOptions.timeout, logger: storeOptions.makeLogger()
+                ) { store in
                     try await store.addKey(name: name, hash: hash, createdAt: Date())
                 }
             }
@@ -53,7 +55,9 @@ struct Key: AsyncParsableCommand {
         func run() async throws {
             let location = try storeOptions.location()
             let keys = try await failing(with: ServerExit.unavailable, "key list") {
-                try await ServiceApplication.withStore(location, logger: storeOptions.makeLogger()) { store in
+                try await ServiceApplication.withStore(
+                    location, timeout: storeOptions.timeout, logger: storeOptions.makeLogger()
+                ) { store in
                     try await store.listKeys()
                 }
             }
@@ -75,7 +79,9 @@ struct Key: AsyncParsableCommand {
             let location = try storeOptions.location()
             let name = self.name
             let removed = try await failing(with: ServerExit.unavailable, "key remove") {
-                try await ServiceApplication.withStore(location, logger: storeOptions.makeLogger()) { store in
+                try await ServiceApplication.withStore(
+                    location, timeout: storeOptions.timeout, logger: storeOptions.makeLogger()
+                ) { store in
                     try await store.removeKey(name: name)
                 }
             }

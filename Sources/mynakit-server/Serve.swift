@@ -96,7 +96,7 @@ struct Serve: AsyncParsableCommand {
         let reload = loadTrust
 
         try await failing(with: ServerExit.unavailable, "store \(location)") {
-            try await ServiceApplication.withStore(location, logger: logger) { store in
+            try await ServiceApplication.withStore(location, timeout: storeOptions.timeout, logger: logger) { store in
                 let service = VerificationService(store: store, trust: trust, configuration: configuration)
                 let hangUp = Self.reloadOnHangUp(service: service, reload: reload, logger: logger)
                 defer { hangUp.cancel() }

@@ -39,11 +39,17 @@ struct StoreOptions: ParsableArguments {
             valueName: "store"))
     var store: String?
 
+    @Option(help: "Seconds to wait for PostgreSQL to answer at start-up.")
+    var storeTimeout: Double = 10
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    var timeout: Duration { .milliseconds(Int64(storeTimeout * 1000)) }
+
     func validate() throws {
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("unknown --log-level \(logLevel)") }
+        if !(storeTimeout > 0) { throw ValidationError("--store-timeout must be positive") }
     }
 
     func location() throws -> StoreLocation {

@@ -101,6 +101,8 @@ public enum ServiceStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case duplicateKeyName(String)
     /// The store answered with something the schema does not allow.
     case corruptRow(String)
+    /// The store did not answer in time (PostgreSQL not reachable, or refusing the connection).
+    case unreachable(String)
 
     public var description: String {
         switch self {
@@ -110,6 +112,8 @@ public enum ServiceStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             return "an API key named \(name) exists already"
         case .corruptRow(let reason):
             return "the store holds an unexpected row: \(reason)"
+        case .unreachable(let reason):
+            return "the store does not answer: \(reason)"
         }
     }
 }

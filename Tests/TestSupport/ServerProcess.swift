@@ -4,29 +4,31 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+public import Foundation
 import Synchronization
-import TestSupport
-import XCTest
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A running `mynakit-server` process, started by a test and stopped (SIGTERM) when it ends.
-final class ServerProcess: Sendable {
-    let process: Process
+/// A running `mynakit-server` process (the executable built next to the test bundle), started by a test; ``stop()``
+/// ends it with SIGTERM.
+public final class ServerProcess: Sendable {
+    public let process: Process
     /// `http://127.0.0.1:PORT`.
-    let url: String
-    let log: URL
+    public let url: String
+    /// The port on 127.0.0.1.
+    public let port: Int
+    /// The server's standard error (its log).
+    public let log: URL
 
-    static var executable: URL {
+    public static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("mynakit-server")
     }
 
     /// Starts `mynakit-server --listen 127.0.0.1:0 arguments…` and waits for its "listening on" line.
-    init(_ arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
+    public init(_ arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = ["--listen", "127.0.0.1:0"] + arguments
@@ -54,17 +56,18 @@ final class ServerProcess: Sendable {
         }
         _ = done.wait(timeout: .now() + 60)
         guard let text = line.withLock({ $0 }), text.hasPrefix("listening on "),
-            let port = text.split(separator: ":").last.map(String.init)
+            let port = text.split(separator: ":").last.flatMap({ Int($0) })
         else {
             process.terminate()
             let logged = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             throw TestSupportError("mynakit-server did not start: \(line.withLock { $0 } ?? "timeout") \(logged)")
         }
+        self.port = port
         url = "http://127.0.0.1:\(port)"
     }
 
     /// SIGTERM, then waits for the graceful shutdown.
-    func stop() {
+    public func stop() {
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(15)
@@ -73,17 +76,17 @@ final class ServerProcess: Sendable {
         process.waitUntilExit()
     }
 
-    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    public var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     /// Runs `mynakit-server arguments…` to completion (`key add`, …).
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
+    public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
         -> ProcessOutput
     {
         try TestProcess.run(executable, arguments, in: directory, environment: environment, timeout: 60)
     }
 
     /// A new API key in `store`.
-    static func addKey(_ name: String, store: String, in directory: URL) throws -> String {
+    public static func addKey(_ name: String, store: String, in directory: URL) throws -> String {
         let output = try run(["key", "add", name, "--store", store], in: directory)
         guard output.status == 0 else { throw TestSupportError("key add failed: \(output.combinedOutput)") }
         return output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
