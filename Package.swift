@@ -126,7 +126,9 @@ let package = Package(
         // A load client for the service's benchmark (scripts/bench-server.sh): a second process on loopback.
         .executableTarget(
             name: "ServerLoad",
-            dependencies: ["MynaServiceClient", "MynaServiceAPI", "MynaCard", "MynaSimulator", "MynaVerify", "SmartCard"],
+            dependencies: [
+                "MynaServiceClient", "MynaServiceAPI", "MynaCard", "MynaSimulator", "MynaVerify", "SmartCard",
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -157,8 +157,8 @@ struct Handler: Sendable {
                 ?? Response(status: .ok)
         } catch {
             logger.error("health check: store unreachable", metadata: ["error": "\(String(reflecting: error))"])
-            return (try? Self.json(.serviceUnavailable, HealthDocument(status: "unavailable", store: service.store.kind)))
-                ?? Response(status: .serviceUnavailable)
+            let document = HealthDocument(status: "unavailable", store: service.store.kind)
+            return (try? Self.json(.serviceUnavailable, document)) ?? Response(status: .serviceUnavailable)
         }
     }
 
@@ -208,7 +208,8 @@ struct Handler: Sendable {
     /// A sentence naming the field that failed to decode.
     static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "the body" : keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            guard !keys.isEmpty else { return "the body" }
+            return keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context):

@@ -105,7 +105,8 @@ public struct VerificationRequest: Codable, Sendable, Hashable {
     public var kind: VerificationKind?
 
     public init(
-        challengeId: String, certificate: [UInt8], signature: [UInt8], hash: HashAlgorithm, kind: VerificationKind? = nil
+        challengeId: String, certificate: [UInt8], signature: [UInt8], hash: HashAlgorithm,
+        kind: VerificationKind? = nil
     ) {
         self.challengeId = challengeId
         self.certificate = Data(certificate).base64EncodedString()

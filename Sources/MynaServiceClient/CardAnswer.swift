@@ -35,9 +35,9 @@ public struct CardAnswer: Sendable, Hashable {
         self.kind = kind
     }
 
-    /// Has `card` answer `challenge`: hashes the challenge, has the card sign the hash with the key, and reads the key's
-    /// certificate (for `sign`, after the signature, under the same VERIFY of the signing password). Call it inside one
-    /// PC/SC transaction.
+    /// Has `card` answer `challenge`: hashes the challenge, has the card sign the hash with the key, and reads the
+    /// key's certificate (for `sign`, after the signature, under the same VERIFY of the signing password). Call it
+    /// inside one PC/SC transaction.
     ///
     /// - Parameters:
     ///   - pin: the authentication PIN for `auth`, the signing password for `sign`; wiped after use.

@@ -62,7 +62,9 @@ struct HTTPExchange {
                     buffer.removeSubrange(..<(end + 2))
                     return line
                 }
-                guard buffer.count <= limit else { throw ServiceClientError.malformedResponse("a header line is too long") }
+                guard buffer.count <= limit else {
+                    throw ServiceClientError.malformedResponse("a header line is too long")
+                }
                 try fill()
             }
         }

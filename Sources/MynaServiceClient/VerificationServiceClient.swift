@@ -192,7 +192,8 @@ public final class VerificationServiceClient: Sendable {
             }
         }
         let socket = try TCPSocket(host: host, port: port, timeout: timeout)
-        let stream: any ByteStream = try tlsContext.map { try TLSStream(socket: socket, context: $0, host: host) } ?? socket
+        var stream: any ByteStream = socket
+        if let tlsContext { stream = try TLSStream(socket: socket, context: tlsContext, host: host) }
         var reader = HTTPExchange.Reader(stream: stream)
         try stream.send(request)
         return try finish(&reader, on: stream)

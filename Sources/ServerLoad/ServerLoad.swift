@@ -63,7 +63,8 @@ enum ServerLoad {
         guard arguments.count == 5, let count = Int(arguments[3]), let concurrency = Int(arguments[4]), count > 0,
             concurrency > 0, let key = ProcessInfo.processInfo.environment["MYNAKIT_API_KEY"]
         else {
-            FileHandle.standardError.write(Data("usage: MYNAKIT_API_KEY=KEY ServerLoad URL PKI-DIR COUNT CONCURRENCY\n".utf8))
+            let usage = "usage: MYNAKIT_API_KEY=KEY ServerLoad URL PKI-DIR COUNT CONCURRENCY\n"
+            FileHandle.standardError.write(Data(usage.utf8))
             exit(64)
         }
         let url = arguments[1]
@@ -84,12 +85,14 @@ enum ServerLoad {
         let serverPID = ProcessInfo.processInfo.environment["MYNAKIT_SERVER_PID"].flatMap(Int32.init)
         let serverBefore = serverPID.flatMap(cpuSeconds(of:))
         let clientBefore = ownCPUSeconds()
-        let (verdicts, verifyLatencies, verifySeconds) = try await run(count: count, clients: clients) { client, index in
-            try await client.submit(answers[index].request)
+        let (verdicts, verifyLatencies, verifySeconds) = try await run(count: count, clients: clients) {
+            client, index in try await client.submit(answers[index].request)
         }
         let clientCPU = ownCPUSeconds() - clientBefore
         var serverCPU: Double?
-        if let serverBefore, let serverAfter = serverPID.flatMap(cpuSeconds(of:)) { serverCPU = serverAfter - serverBefore }
+        if let serverBefore, let serverAfter = serverPID.flatMap(cpuSeconds(of:)) {
+            serverCPU = serverAfter - serverBefore
+        }
         let valid = verdicts.filter(\.valid).count
         let report = Report(
             concurrency: concurrency,
@@ -135,7 +138,8 @@ enum ServerLoad {
         for _ in 0..<count {
             let result = verifier.verify(leafBytes: pki.authCertificate)
             guard let verified = result.verifiedCertificate,
-                try ChallengeResponse.verify(challenge: challenge, signature: signature, hash: .sha256, certificate: verified)
+                try ChallengeResponse.verify(
+                    challenge: challenge, signature: signature, hash: .sha256, certificate: verified)
             else {
                 failures += 1
                 continue

@@ -24,7 +24,9 @@ struct Serve: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The address and port to listen on: HOST:PORT, [IPv6]:PORT or :PORT.", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "The address and port to listen on: HOST:PORT, [IPv6]:PORT or :PORT.", valueName: "host:port"))
     var listen = "127.0.0.1:8080"
 
     @OptionGroup var storeOptions: StoreOptions
@@ -123,7 +125,8 @@ struct Serve: AsyncParsableCommand {
                 let trust = try reload()
                 service.replaceTrust(trust)
                 logger.notice(
-                    "trust reloaded", metadata: ["anchors": "\(trust.store.anchors.count)", "crls": "\(trust.crls.count)"])
+                    "trust reloaded",
+                    metadata: ["anchors": "\(trust.store.anchors.count)", "crls": "\(trust.crls.count)"])
             } catch {
                 logger.error("trust reload failed; the previous trust stays", metadata: ["error": "\(error)"])
             }

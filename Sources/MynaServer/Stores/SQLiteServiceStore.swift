@@ -102,7 +102,10 @@ public final class SQLiteServiceStore: ServiceStore {
 
     public func addKey(name: String, hash: String, createdAt: Date) async throws {
         let rows = try await connection.query(
-            "INSERT INTO mynakit_api_keys (name, key_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING name",
+            """
+            INSERT INTO mynakit_api_keys (name, key_hash, created_at) VALUES (?, ?, ?)
+            ON CONFLICT DO NOTHING RETURNING name
+            """,
             [.text(name), .text(hash), .integer(Int(StoreCoding.milliseconds(createdAt)))]
         )
         if rows.isEmpty { throw ServiceStoreError.duplicateKeyName(name) }

@@ -53,7 +53,8 @@ public protocol ServiceStore: Sendable {
     func insert(_ challenge: StoredChallenge) async throws
 
     /// Marks the challenge `id` of `client` used, if it is open at `now`, in one atomic statement: of any number of
-    /// concurrent calls for one challenge, on any number of instances, at most one returns ``ConsumeOutcome/consumed(_:)``.
+    /// concurrent calls for one challenge, on any number of instances, at most one returns
+    /// ``ConsumeOutcome/consumed(_:)``.
     func consume(id: String, client: String, at now: Date) async throws -> ConsumeOutcome
 
     /// Deletes the challenges that expired before `now`, used or not; returns how many.

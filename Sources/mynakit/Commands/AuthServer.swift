@@ -175,7 +175,8 @@ enum AuthServer {
         case .unreachable, .connectionLost, .timedOut:
             return CommandFailure(status: .serviceUnavailable, code: "server-unreachable", message: error.description)
         case .malformedResponse:
-            return CommandFailure(status: .serviceUnavailable, code: "server-malformed-response", message: error.description)
+            return CommandFailure(
+                status: .serviceUnavailable, code: "server-malformed-response", message: error.description)
         }
     }
 }
