@@ -22,6 +22,8 @@ let package = Package(
         .library(name: "MynaVerify", targets: ["MynaVerify"]),
         .library(name: "MynaSimulator", targets: ["MynaSimulator"]),
         .executable(name: "mynakit", targets: ["mynakit"]),
+        // libMynaKitC.so, installed as libmynakit.so.1 with include/mynakit.h and mynakit.pc (make install-lib).
+        .library(name: "MynaKitC", type: .dynamic, targets: ["MynaKitC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -79,6 +81,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
+        ),
+
+        // MARK: The C interface (Docs/KioskEmbedding.md, "The C interface")
+        // The public header, imported by MynaKitC so that the compiler checks every export against it.
+        .systemLibrary(name: "CMynaKit", path: "CModules/CMynaKit"),
+        // The soname and the version script that exports only the header's functions, each with its version node.
+        // Unsafe flags keep only the MynaKitC product from other packages; every other product stays usable.
+        .target(
+            name: "MynaKitC",
+            dependencies: ["CMynaKit", "MynaCard", "MynaVerify", "SmartCard"],
+            swiftSettings: swiftSettings,
+            linkerSettings: [
+                .unsafeFlags([
+                    "-Xlinker", "-soname=libmynakit.so.1",
+                    "-Xlinker", "--version-script=\(Context.packageDirectory)/CModules/CMynaKit/mynakit.map",
+                ])
+            ]
         ),
 
         // MARK: Plain C baselines for the benchmarks (Docs/Benchmarks.md)
