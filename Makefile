@@ -1,7 +1,9 @@
-# MynaKit: build and install the mynakit CLI, its udev rules, shell completions and man page.
+# MynaKit: build and install the mynakit CLI, its udev rules, shell completions and man page, and the C interface.
 #
 #   make                      release build of mynakit
+#   make lib                  release build of libmynakit.so.1 (the C interface; Docs/KioskEmbedding.md)
 #   make install              install under PREFIX (default /usr/local); DESTDIR stages a package root
+#   make install-lib          only the C interface: library, mynakit.h, mynakit.pc (LIBDIR, INCLUDEDIR)
 #   make uninstall            remove what install put there
 #   make install-polkit       the polkit rule example (edit its group first; see udev/README.md)
 #   make install-systemd      the pcscd drop-in that turns off --auto-exit (see udev/README.md)
@@ -19,15 +21,21 @@ ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 POLKITDIR   ?= /etc/polkit-1/rules.d
 SYSTEMDDIR  ?= /etc/systemd/system
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+LIB_SCRATCH ?= .build-lib
 SWIFT       ?= swift
 WITH_MAN    ?= 1
 
 UDEV_RULES  := 95-mynakit-readers.rules
 POLKIT_RULE := 60-mynakit-pcsc.rules
 OUT         := .build/mynakit-install
+# The C interface links the Swift runtime in (-static-stdlib) and drops SwiftPM's $ORIGIN RUNPATH, so that it loads
+# nothing from the toolchain; its own scratch path keeps these flags away from the CLI's build.
+LIB_FLAGS   := -c release --product MynaKitC --scratch-path $(LIB_SCRATCH) -Xswiftc -static-stdlib --disable-local-rpath
 
 .PHONY: all build completions man install install-bin install-completions install-man install-udev \
-	install-polkit install-systemd uninstall clean-install
+	install-polkit install-systemd uninstall clean-install lib install-lib
 
 all: build
 
@@ -45,7 +53,7 @@ man: build
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual
 	cp "$$(find .build/plugins -path '*GenerateManual*' -name mynakit.1 | head -n 1)" $(OUT)/mynakit.1
 
-install: install-bin install-completions install-udev
+install: install-bin install-completions install-udev install-lib
 ifeq ($(WITH_MAN),1)
 install: install-man
 endif
@@ -60,6 +68,19 @@ install-completions: completions
 
 install-man: man
 	install -D -m 0644 $(OUT)/mynakit.1 $(DESTDIR)$(MANDIR)/man1/mynakit.1
+
+lib:
+	$(SWIFT) build $(LIB_FLAGS)
+	mkdir -p $(OUT)
+	cp "$$($(SWIFT) build $(LIB_FLAGS) --show-bin-path)/libMynaKitC.so" $(OUT)/libmynakit.so.1.0
+	strip --strip-unneeded $(OUT)/libmynakit.so.1.0
+
+# The library, its soname and development links, mynakit.h and mynakit.pc (scripts/install-lib.sh); refresh the
+# loader's cache only when installing into the running system as root.
+install-lib: lib
+	scripts/install-lib.sh $(OUT)/libmynakit.so.1.0 --prefix "$(PREFIX)" --libdir "$(LIBDIR)" \
+		--includedir "$(INCLUDEDIR)" --destdir "$(DESTDIR)"
+	if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 # Reload udev only when installing into the running system.
 install-udev:
@@ -79,6 +100,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/mynakit $(DESTDIR)$(ZSHCOMPDIR)/_mynakit $(DESTDIR)$(FISHCOMPDIR)/mynakit.fish
 	rm -f $(DESTDIR)$(MANDIR)/man1/mynakit.1
 	rm -f $(DESTDIR)$(UDEVDIR)/$(UDEV_RULES)
+	rm -f $(DESTDIR)$(LIBDIR)/libmynakit.so $(DESTDIR)$(LIBDIR)/libmynakit.so.1 $(DESTDIR)$(LIBDIR)/libmynakit.so.1.0
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/mynakit.pc $(DESTDIR)$(INCLUDEDIR)/mynakit.h
 	rm -f $(DESTDIR)$(POLKITDIR)/$(POLKIT_RULE)
 	rm -f $(DESTDIR)$(SYSTEMDDIR)/pcscd.service.d/mynakit.conf
 	-rmdir $(DESTDIR)$(SYSTEMDDIR)/pcscd.service.d 2>/dev/null

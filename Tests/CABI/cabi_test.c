@@ -24,11 +24,13 @@
 #include <mynakit.h>
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int passed;
 static int failed;
@@ -565,6 +567,12 @@ static int usage(void) {
 }
 
 int main(int argc, char **argv) {
+    /* A test runner's thread may hand its signal mask down: unblock everything so that the harness's SIGTERM works,
+     * and end by SIGALRM after five minutes whatever happens (a reader that never answers blocks SCardTransmit). */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    alarm(300);
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) return usage();
     const char *mode = argv[1];

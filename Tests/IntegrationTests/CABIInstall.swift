@@ -36,8 +36,10 @@ struct CABIInstall: Sendable {
     }
 
     private static func make() throws -> CABIInstall {
-        // The debug build of the MynaKitC product, next to the test bundle (`swift build --build-tests` links it).
-        let library = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The debug build of the MynaKitC product, next to the test bundle (`swift build --build-tests` links it), or
+        // the library MYNAKIT_CABI_LIBRARY names (`scripts/test-cabi.sh --release`: the one `make lib` builds).
+        let library = ProcessInfo.processInfo.environment["MYNAKIT_CABI_LIBRARY"].map(URL.init(fileURLWithPath:))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("libMynaKitC.so")
         guard FileManager.default.fileExists(atPath: library.path) else {
             let problem = "\(library.path) is missing: build it with 'swift build --build-tests'"
@@ -47,7 +49,8 @@ struct CABIInstall: Sendable {
         let root = CLI.repositoryRoot
         let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("mynakit-cabi-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: prefix, withIntermediateDirectories: true)
-        _ = try tool("bash", [root.appendingPathComponent("scripts/install-lib.sh").path, library.path, "--prefix", prefix.path])
+        let script = root.appendingPathComponent("scripts/install-lib.sh").path
+        _ = try tool("bash", [script, library.path, "--prefix", prefix.path])
         let environment = [
             "LD_LIBRARY_PATH": prefix.appendingPathComponent("lib").path,
             "PKG_CONFIG_PATH": prefix.appendingPathComponent("lib/pkgconfig").path,
@@ -88,6 +91,12 @@ struct CABIInstall: Sendable {
             throw TestSupportError("\(name) \(arguments.joined(separator: " ")) failed: \(output.combinedOutput)")
         }
         return output.standardOutput
+    }
+
+    /// The version mynakit.pc says was installed (`pkg-config --modversion mynakit`).
+    static func installedVersion() throws -> String {
+        try tool("pkg-config", ["--modversion", "mynakit"], environment: shared().environment)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The functions a C header declares (`mynakit_…(` outside comments).
