@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 die() { echo "install-lib: $*" >&2; exit 1; }
 
-[ $# -ge 1 ] || die "usage: scripts/install-lib.sh LIBRARY [--prefix DIR] [--libdir DIR] [--includedir DIR] [--destdir DIR]"
+[ $# -ge 1 ] || die "usage: install-lib.sh LIBRARY [--prefix DIR] [--libdir DIR] [--includedir DIR] [--destdir DIR]"
 library=$1
 shift
 prefix=/usr/local libdir= includedir= destdir=
