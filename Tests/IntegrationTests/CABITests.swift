@@ -71,15 +71,18 @@ final class CABITests: XCTestCase {
         return ["MYNAKIT_TEST_AUTH_PIN": configuration.authPIN, "MYNAKIT_TEST_SIGN_PIN": configuration.signPIN]
     }
 
-    /// Runs a program built against the installed library.
+    /// Runs a program with the installed library, under `timeout -s KILL`: a test runner's thread hands its blocked
+    /// signals down to the processes it starts, so only SIGKILL reliably ends one that waits forever (a reader that
+    /// never answers blocks `SCardTransmit`).
     func run(
         _ program: URL, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
-        timeout: TimeInterval = 120
+        timeout: Int = 120
     ) throws -> CLI.Result {
         let install = try CABIInstall.shared()
+        let killer = try XCTUnwrap(TestProcess.locate("timeout"), "coreutils' timeout")
         return try CLI.runProcess(
-            program, arguments, stdin: stdin, environment: install.environment.merging(environment) { $1 },
-            timeout: timeout)
+            killer, ["-s", "KILL", "\(timeout)", program.path] + arguments, stdin: stdin,
+            environment: install.environment.merging(environment) { $1 }, timeout: TimeInterval(timeout + 30))
     }
 
     /// Checks the test program's closing line: nothing failed and at least `minimum` checks passed.
@@ -185,8 +188,8 @@ final class CABITests: XCTestCase {
         try await insert()
         let install = try CABIInstall.shared()
         let process = Process()
-        process.executableURL = install.testProgram
-        process.arguments = ["removed", reader]
+        process.executableURL = try XCTUnwrap(TestProcess.locate("timeout"), "coreutils' timeout")
+        process.arguments = ["-s", "KILL", "120", install.testProgram.path, "removed", reader]
         process.environment = ProcessInfo.processInfo.environment.merging(install.environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
