@@ -9,8 +9,8 @@
 // warm-up and checks, printing the same two lines:
 //
 //     CABIBaselineSwift READER DIR PIN-COUNT VERIFY-COUNT
-//     pin_tries NANOSECONDS-PER-CALL
-//     verify_signature NANOSECONDS-PER-CALL
+//     pin_tries NANOSECONDS CPU-NANOSECONDS          (per call: wall clock, and the process's CPU time)
+//     verify_signature NANOSECONDS CPU-NANOSECONDS
 //
 // A PIN-status call is what a `mynakit_session` does for `mynakit_pin_tries`: one transaction on an open connection,
 // a fresh `MyNumberCard` with the profile decided when the connection opened, `pinStatus(.authentication)`. A
@@ -35,42 +35,58 @@ func bytes(_ name: String) throws -> [UInt8] {
 }
 
 func fail(_ what: String) -> Never {
-    FileHandle.standardError.write(Data("CABIBaselineSwift: \(what) failed\n".utf8))
+    FileHandle.standardError.write(Data("CABIBaselineSwift: \(what)\n".utf8))
     exit(1)
 }
 
-func nanoseconds(_ body: () throws -> Void) rethrows -> UInt64 {
+/// The wall-clock and process CPU nanoseconds per call of `count` calls made by `body`.
+func perCall(_ count: Int, _ body: () throws -> Void) rethrows -> String {
+    func cpu() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
     let start = DispatchTime.now().uptimeNanoseconds
+    let startCPU = cpu()
     try body()
-    return DispatchTime.now().uptimeNanoseconds - start
+    let wall = (DispatchTime.now().uptimeNanoseconds - start) / UInt64(count)
+    return "\(wall) \((cpu() - startCPU) / UInt64(count))"
 }
 
-let certificateDER = try bytes("auth.der")
-let challenge = try bytes("challenge.bin")
-let signature = try bytes("challenge.sig")
-let connection = try await CardConnection.connect(reader: reader)
-let profile = try connection.withTransactionBlocking { channel in MyNumberCard(channel: channel).profile }
+func main() async throws {
+    let certificateDER = try bytes("auth.der")
+    let challenge = try bytes("challenge.bin")
+    let signature = try bytes("challenge.sig")
+    let connection = try await CardConnection.connect(reader: reader)
+    let profile = try connection.withTransactionBlocking { channel in MyNumberCard(channel: channel).profile }
 
-func pinTries(_ count: Int) throws {
+    try pinTries(pinCount / 10 + 1, connection, profile)
+    print("pin_tries \(try perCall(pinCount) { try pinTries(pinCount, connection, profile) })")
+    try verify(verifyCount / 10 + 1, certificateDER, challenge, signature)
+    print("verify_signature \(try perCall(verifyCount) { try verify(verifyCount, certificateDER, challenge, signature) })")
+    try await connection.disconnect()
+}
+
+func pinTries(_ count: Int, _ connection: CardConnection, _ profile: CardProfile) throws {
     for _ in 0..<count {
         let status = try connection.withTransactionBlocking { channel in
             try MyNumberCard(channel: channel, profile: profile).jpki.pinStatus(.authentication)
         }
-        if status.triesLeft < 0 { fail("pinStatus") }
+        if status.triesLeft < 0 { fail("pinStatus answered \(status.triesLeft)") }
     }
 }
 
-func verify(_ count: Int) throws {
+func verify(_ count: Int, _ certificateDER: [UInt8], _ challenge: [UInt8], _ signature: [UInt8]) throws {
     for _ in 0..<count {
         let certificate = try Certificate(bytes: certificateDER)
         let valid = try SignatureVerifier.isValidSignature(
             signature, for: challenge, hash: .sha256, publicKeyOf: certificate)
-        if !valid { fail("isValidSignature") }
+        if !valid { fail("isValidSignature answered false") }
     }
 }
 
-try pinTries(pinCount / 10 + 1)
-print("pin_tries \(try nanoseconds { try pinTries(pinCount) } / UInt64(pinCount))")
-try verify(verifyCount / 10 + 1)
-print("verify_signature \(try nanoseconds { try verify(verifyCount) } / UInt64(verifyCount))")
-try await connection.disconnect()
+do {
+    try await main()
+} catch {
+    fail("\(error)")
+}
