@@ -13,7 +13,7 @@
  *     cabi_test blocked READER        a card whose authentication PIN is blocked
  *     cabi_test removed READER        prints "ready", then calls until the harness has pulled the card
  *     cabi_test no-service            pcscd unreachable (PCSCLITE_CSOCK_NAME names no socket)
- *     cabi_test repeat N READER DIR   N rounds of every flow and error path, for leak checks
+ *     cabi_test repeat N READER DIR   N rounds of every flow and error path, for leak checks; prints its peak RSS
  *     cabi_test threads N READER      4 threads with a session each and 2 sharing one, N calls each
  * DIR holds the expected certificates (auth.der, auth-ca.der, sign.der, sign-ca.der), the roots (auth-root.pem,
  * sign-root.pem) and CRLs (auth-empty.crl, auth-revoked.crl, sign-empty.crl); `all` writes its challenge and
@@ -602,6 +602,13 @@ int main(int argc, char **argv) {
             test_verify(argv[4]);
             test_handles(session);
         }
+        /* The peak resident size, for the harness to compare a short and a long run. */
+        FILE *status = fopen("/proc/self/status", "r");
+        char line[256];
+        while (status != NULL && fgets(line, sizeof line, status) != NULL) {
+            if (strncmp(line, "VmHWM:", 6) == 0) printf("peak-rss-kb %ld\n", strtol(line + 6, NULL, 10));
+        }
+        if (status != NULL) fclose(status);
         return finish();
     }
 

@@ -264,6 +264,22 @@ final class CABITests: XCTestCase {
         XCTAssertEqual(summaries[1], summaries[0], "memory lost grows with the rounds: \(summaries)")
     }
 
+    /// Memory that a long-running kiosk would see grow: the peak resident size after 200 rounds of every call is
+    /// within 1 MiB of the peak after 20 (caches fill once; per-call memory would add up).
+    func testResidentMemoryStaysFlatOverManyRounds() async throws {
+        try await insert()
+        let install = try CABIInstall.shared()
+        var peaks: [Int] = []
+        for rounds in [20, 200] {
+            let result = try run(
+                install.testProgram, ["repeat", "\(rounds)", reader, directory.path], environment: pins, timeout: 600)
+            assertPassed(result, atLeast: 100 * rounds)
+            let line = result.stdout.split(separator: "\n").first { $0.hasPrefix("peak-rss-kb ") }
+            peaks.append(try XCTUnwrap(line.flatMap { Int($0.split(separator: " ")[1]) }, result.stdout))
+        }
+        XCTAssertLessThan(peaks[1] - peaks[0], 1024, "peak RSS in kB after 20 and 200 rounds: \(peaks)")
+    }
+
     // MARK: - The examples of Docs/KioskEmbedding.md
 
     func testTheCExample() async throws {
