@@ -11,6 +11,7 @@
  *     cabi_test all READER DIR        the whole interface on a fresh virtual card (default PINs, full counters)
  *     cabi_test apdus READER          open, PIN status, auth certificate, sign, close: the APDUs the card records
  *     cabi_test blocked READER        a card whose authentication PIN is blocked
+ *     cabi_test not-jpki READER       a card without the JPKI applet
  *     cabi_test removed READER        prints "ready", then calls until the harness has pulled the card
  *     cabi_test no-service            pcscd unreachable (PCSCLITE_CSOCK_NAME names no socket)
  *     cabi_test repeat N READER DIR   N rounds of every flow and error path, for leak checks; prints its peak RSS
@@ -642,6 +643,26 @@ int main(int argc, char **argv) {
         int left = mynakit_error_tries_left(err);
         expect("mynakit_sign with a blocked PIN, even allowing the last try", rc, err, MYNAKIT_E_PIN, "pin-blocked");
         check(left == 0, "the error says 0 tries left (%d)", left);
+        mynakit_close(session);
+        return finish();
+    }
+
+    if (strcmp(mode, "not-jpki") == 0 && argc == 3) {
+        mynakit_error *err = NULL;
+        mynakit_session *session = mynakit_open(argv[2], &err);
+        int code = mynakit_error_code(err);
+        const char *name = mynakit_error_name(err);
+        check(session == NULL && code == MYNAKIT_E_NO_CARD && strcmp(name, "not-my-number-card") == 0,
+              "mynakit_open of a card without the JPKI applet: %d %s: %s", code, name, mynakit_error_message(err));
+        mynakit_error_free(err);
+        /* NULL passes over it: no session, or one on another reader holding a My Number card. */
+        err = NULL;
+        session = mynakit_open(NULL, &err);
+        const char *other = mynakit_session_reader(session);
+        check((session == NULL && mynakit_error_code(err) == MYNAKIT_E_NO_CARD) ||
+                  (other != NULL && strcmp(other, argv[2]) != 0),
+              "mynakit_open(NULL) passes over it: %s", session ? other : mynakit_error_message(err));
+        mynakit_error_free(err);
         mynakit_close(session);
         return finish();
     }

@@ -46,10 +46,13 @@ final class CABITests: XCTestCase {
         super.tearDown()
     }
 
-    func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration(), removeAfter: Int? = nil)
-        async throws
-    {
+    func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration()) async throws {
         card = try VirtualMyNumberCard(configuration: configuration, pki: Self.pki)
+        try await insert(card)
+    }
+
+    /// Inserts `card`, recording the header of every APDU it answers in `apdus`.
+    func insert(_ card: any VirtualCard) async throws {
         let apdus = self.apdus
         // On a developer machine other test runs share the rig's two readers: take one that is empty.
         var port = VPCDRig.port0
@@ -60,7 +63,7 @@ final class CABITests: XCTestCase {
         }
         link = try await VPCDRig.insert(
             card, port: port, reader: reader,
-            options: .init(removeAfterAPDUs: removeAfter, onAPDU: { header in apdus.append(header) }))
+            options: .init(onAPDU: { header in apdus.append(header) }))
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
@@ -184,6 +187,13 @@ final class CABITests: XCTestCase {
 
     /// The card is pulled while a session is open: the next calls are errors (6, or 3 once pcscd noticed), and the
     /// emptied reader does not open.
+    func testACardWithoutTheJPKIAppletIsNotOpened() async throws {
+        try await insert(MinimalISOCard())
+        let install = try CABIInstall.shared()
+        assertPassed(try run(install.testProgram, ["not-jpki", reader]), atLeast: 2)
+        XCTAssertEqual(apdus.headers.first, "00A4040C", "the JPKI applet is selected, nothing else is tried")
+    }
+
     func testACardPulledFromAnOpenSession() async throws {
         try await insert()
         let install = try CABIInstall.shared()
