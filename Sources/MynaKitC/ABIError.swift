@@ -6,10 +6,6 @@
 
 import CMynaKit
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A failure as a C caller sees it: a result code from the CLI's exit-code vocabulary, a stable name, a sentence,
 /// and for PIN failures the tries left.
 struct ABIFailure: Error {
@@ -30,23 +26,17 @@ struct ABIFailure: Error {
 }
 
 /// An error handed to C: its strings are C strings that live until `mynakit_error_free`.
-final class ErrorObject: @unchecked Sendable {
-    // @unchecked: every property is set by init and only read afterwards; deinit frees the strings.
+final class ErrorObject: Sendable {
     let code: Int32
     let triesLeft: Int32
-    let name: UnsafePointer<CChar>?
-    let message: UnsafePointer<CChar>?
+    let name: OwnedCString
+    let message: OwnedCString
 
     init(_ failure: ABIFailure) {
         code = failure.code
         triesLeft = failure.triesLeft
-        name = UnsafePointer(strdup(failure.name))
-        message = UnsafePointer(strdup(failure.message))
-    }
-
-    deinit {
-        free(UnsafeMutablePointer(mutating: name))
-        free(UnsafeMutablePointer(mutating: message))
+        name = OwnedCString(failure.name)
+        message = OwnedCString(failure.message)
     }
 }
 
@@ -54,7 +44,7 @@ final class ErrorObject: @unchecked Sendable {
 let errorObjects = HandleTable<ErrorObject>()
 
 /// The string returned for a NULL or unknown error: empty, and alive as long as the process.
-private let emptyCString = PermanentCString("")
+private let emptyCString = OwnedCString("")
 
 /// Runs an export's body and reports its outcome the way every `int` function of the header does: 0 on success;
 /// otherwise the failure's code, with `*err` set to a new error when `err` is not NULL (and to NULL on success).
@@ -84,12 +74,12 @@ public func mynakit_error_code(_ error: OpaquePointer?) -> Int32 {
 
 @c @implementation
 public func mynakit_error_message(_ error: OpaquePointer?) -> UnsafePointer<CChar>? {
-    errorObjects.lookUp(error)?.message ?? emptyCString.pointer
+    (errorObjects.lookUp(error)?.message ?? emptyCString).pointer
 }
 
 @c @implementation
 public func mynakit_error_name(_ error: OpaquePointer?) -> UnsafePointer<CChar>? {
-    errorObjects.lookUp(error)?.name ?? emptyCString.pointer
+    (errorObjects.lookUp(error)?.name ?? emptyCString).pointer
 }
 
 @c @implementation

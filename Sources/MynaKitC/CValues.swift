@@ -12,7 +12,8 @@ import Glibc
 
 // The one file that reads C arguments and writes C results. Every pointer a caller passes is read here, checked for
 // NULL and for a usable length first, and copied into Swift values; every buffer handed back is malloc'ed here, for
-// mynakit_free. Nothing keeps a caller's pointer after the call.
+// mynakit_free, and every string the library keeps for C is an `OwnedCString`. Nothing keeps a caller's pointer
+// after the call.
 
 /// C arguments read into Swift values; a NULL pointer or an unusable length is a usage error naming the argument.
 enum CInput {
@@ -73,6 +74,19 @@ enum CInput {
         var bytes = [UInt8](UnsafeRawBufferPointer(start: pointer, count: length))
         return try PIN(kind: kind, consuming: &bytes)
     }
+}
+
+/// A C string the library owns and hands out (error texts, reader names, the version): made by `strdup`, never
+/// written, freed when its owner lets go of it.
+final class OwnedCString: @unchecked Sendable {
+    // @unchecked: the memory is written once, by init, and only read until deinit frees it.
+    let pointer: UnsafePointer<CChar>?
+
+    init(_ text: String) {
+        pointer = UnsafePointer(strdup(text))
+    }
+
+    deinit { free(UnsafeMutablePointer(mutating: pointer)) }
 }
 
 /// Results handed to C in malloc'ed buffers.

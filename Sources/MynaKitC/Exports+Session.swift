@@ -29,7 +29,7 @@ public func mynakit_open(
 
 @c @implementation
 public func mynakit_session_reader(_ session: OpaquePointer?) -> UnsafePointer<CChar>? {
-    UnsafePointer(sessions.lookUp(session)?.readerName)
+    sessions.lookUp(session)?.readerName.pointer
 }
 
 @c @implementation

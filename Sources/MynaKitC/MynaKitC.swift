@@ -22,21 +22,11 @@ import Glibc
 let libraryVersion = "0.2.0"
 
 /// `libraryVersion` as a C string that lives as long as the process.
-private let libraryVersionCString = PermanentCString(libraryVersion)
+private let libraryVersionCString = OwnedCString(libraryVersion)
 
 @c @implementation
 public func mynakit_version() -> UnsafePointer<CChar>? {
     libraryVersionCString.pointer
-}
-
-/// A C string made once and never freed or written, for functions that return static strings.
-struct PermanentCString: @unchecked Sendable {
-    // @unchecked: the memory is written once, here, and only read afterwards.
-    let pointer: UnsafePointer<CChar>?
-
-    init(_ text: String) {
-        pointer = UnsafePointer(strdup(text))
-    }
 }
 
 @c @implementation

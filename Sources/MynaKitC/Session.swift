@@ -10,18 +10,13 @@ import MynaCard
 import SmartCard
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A `mynakit_session`: one connection to the card in one reader, opened by ``open(reader:)``.
 ///
 /// Every call runs one card flow in one PC/SC transaction on the connection's own queue, with a fresh
 /// `MyNumberCard` (another application may have selected something else between two calls), the profile decided once
 /// when the session opened, and the CLI's rule for resets: a flow that sent no PIN runs once more after another
 /// application reset the card, a flow that sent one never does. Calls are serialized by the lock of `lockedState`.
-final class Session: @unchecked Sendable {
-    // @unchecked: `readerName` is written once by init and freed by deinit; everything mutable is inside `state`.
+final class Session: Sendable {
     private struct State {
         var isClosed = false
         /// A VERIFY with a PIN was sent: closing resets the card so that no verified PIN outlives the session.
@@ -30,19 +25,17 @@ final class Session: @unchecked Sendable {
 
     let reader: String
     /// `reader` as a C string for `mynakit_session_reader`, alive as long as the session.
-    let readerName: UnsafeMutablePointer<CChar>?
+    let readerName: OwnedCString
     private let connection: CardConnection
     private let profile: CardProfile
     private let lockedState = Mutex(State())
 
     private init(reader: String, connection: CardConnection, profile: CardProfile) {
         self.reader = reader
-        self.readerName = strdup(reader)
+        self.readerName = OwnedCString(reader)
         self.connection = connection
         self.profile = profile
     }
-
-    deinit { free(readerName) }
 
     /// Opens a session on `reader`, or with `nil` on the first reader whose card has the JPKI applet of a My Number
     /// card.
