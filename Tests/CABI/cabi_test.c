@@ -12,6 +12,7 @@
  *     cabi_test apdus READER          open, PIN status, auth certificate, sign, close: the APDUs the card records
  *     cabi_test blocked READER        a card whose authentication PIN is blocked
  *     cabi_test not-jpki READER       a card without the JPKI applet
+ *     cabi_test verify-close READER   verifies the signing password (reading the signing certificate) and closes
  *     cabi_test removed READER        prints "ready", then calls until the harness has pulled the card
  *     cabi_test no-service            pcscd unreachable (PCSCLITE_CSOCK_NAME names no socket)
  *     cabi_test repeat N READER DIR   N rounds of every flow and error path, for leak checks; prints its peak RSS
@@ -643,6 +644,19 @@ int main(int argc, char **argv) {
         int left = mynakit_error_tries_left(err);
         expect("mynakit_sign with a blocked PIN, even allowing the last try", rc, err, MYNAKIT_E_PIN, "pin-blocked");
         check(left == 0, "the error says 0 tries left (%d)", left);
+        mynakit_close(session);
+        return finish();
+    }
+
+    if (strcmp(mode, "verify-close") == 0 && argc == 3) {
+        mynakit_session *session = mynakit_open(argv[2], NULL);
+        unsigned char *der = NULL;
+        size_t length = 0;
+        check(session != NULL &&
+                  mynakit_read_certificate(session, MYNAKIT_CERT_SIGN, env_pin("MYNAKIT_TEST_SIGN_PIN"), &der,
+                                           &length, NULL) == 0,
+              "the signing certificate, read with the password (%zu bytes)", length);
+        mynakit_free(der);
         mynakit_close(session);
         return finish();
     }

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import MynaCard
 import MynaSimulator
 import SmartCard
 import TestSupport
@@ -187,6 +188,46 @@ final class CABITests: XCTestCase {
 
     /// The card is pulled while a session is open: the next calls are errors (6, or 3 once pcscd noticed), and the
     /// emptied reader does not open.
+    /// A session that sent a PIN resets the card when it closes, so that no verified PIN outlives it. Observed with
+    /// raw APDUs that do not select the applet again (selecting it clears its security state anyway): SELECT EF 0001
+    /// and READ BINARY of the signing certificate work only while the password is still verified.
+    func testClosingAfterAPINResetsTheCard() async throws {
+        try await insert()
+        let signingCertificate = JPKIApplet.EF.signingCertificate
+        /// In a connection of its own: optionally verifies the signing password through the Swift API, then reads the
+        /// signing certificate's first bytes without selecting the applet: "read", or the status word that refused.
+        func readWithoutSelecting(verifyingFirst: Bool, then disposition: CardConnection.Disposition) async throws
+            -> String
+        {
+            let connection = try await CardConnection.connect(reader: reader)
+            let outcome = try await connection.withTransaction { channel in
+                if verifyingFirst {
+                    let password = try PIN(kind: .signing, SimulatorConfiguration().signPIN)
+                    try MyNumberCard(channel: channel).jpki.verify(password)
+                }
+                let select = try channel.transmit(.selectEF(signingCertificate))
+                guard select.statusWord.isSuccess else { return "\(select.statusWord)" }
+                let read = try channel.transmit(.readBinary(offset: 0, expectedLength: 4))
+                return read.statusWord.isSuccess && read.data.first == 0x30 ? "read" : "\(read.statusWord)"
+            }
+            try await connection.disconnect(disposition)
+            return outcome
+        }
+        // Control: after a connection that verified and left the card as it is, the next one reads; after a reset,
+        // nobody does.
+        let left = try await readWithoutSelecting(verifyingFirst: true, then: .leave)
+        let kept = try await readWithoutSelecting(verifyingFirst: false, then: .reset)
+        let afterReset = try await readWithoutSelecting(verifyingFirst: false, then: .leave)
+        XCTAssertEqual(left, "read")
+        XCTAssertEqual(kept, "read")
+        XCTAssertNotEqual(afterReset, "read")
+
+        let install = try CABIInstall.shared()
+        assertPassed(try run(install.testProgram, ["verify-close", reader], environment: pins), atLeast: 1)
+        let afterClose = try await readWithoutSelecting(verifyingFirst: false, then: .leave)
+        XCTAssertNotEqual(afterClose, "read", "the password verified in the closed session is still verified")
+    }
+
     func testACardWithoutTheJPKIAppletIsNotOpened() async throws {
         try await insert(MinimalISOCard())
         let install = try CABIInstall.shared()
