@@ -401,6 +401,10 @@ static void test_verify(const char *dir) {
 
     VERIFY("auth certificate, auth root", auth, auth_length, MYNAKIT_CERT_AUTH, auth_roots, NULL, 0, MYNAKIT_OK, NULL);
     VERIFY("sign certificate, both roots", sign, sign_length, MYNAKIT_CERT_SIGN, both_roots, NULL, 0, MYNAKIT_OK, NULL);
+    size_t pem_length = 0;
+    unsigned char *pem = read_file(dir, "auth.pem", &pem_length);
+    VERIFY("auth certificate as PEM", pem, pem_length, MYNAKIT_CERT_AUTH, auth_roots, NULL, 0, MYNAKIT_OK, NULL);
+    free(pem);
     VERIFY("auth certificate with its issuer's empty CRL", auth, auth_length, MYNAKIT_CERT_AUTH, auth_roots,
            empty_crls, 0, MYNAKIT_OK, NULL);
     VERIFY("revoked auth certificate", auth, auth_length, MYNAKIT_CERT_AUTH, auth_roots, revoked_crls, 0,
@@ -493,6 +497,7 @@ static void test_handles(mynakit_session *session) {
     mynakit_error *err = NULL;
     int left = 0;
     mynakit_pin_tries(NULL, MYNAKIT_KEY_AUTH, &left, &err);
+    check(mynakit_error_tries_left(err) == -1, "an error about no PIN has no tries left (-1)");
     mynakit_error_free(err);
     check(mynakit_error_code(err) == 0, "a freed error answers like NULL");
     mynakit_error_free(err); /* twice: ignored */
