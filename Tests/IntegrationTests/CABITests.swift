@@ -124,6 +124,12 @@ final class CABITests: XCTestCase {
         let header = try String(contentsOf: install.prefix.appendingPathComponent("include/mynakit.h"), encoding: .utf8)
         XCTAssertEqual(exported, CABIInstall.declaredFunctions(inHeader: header))
         XCTAssertEqual(exported.count, 16)
+        // The header is C99 and C++ alike (its extern "C" block).
+        let headerPath = install.prefix.appendingPathComponent("include/mynakit.h").path
+        for (compiler, language) in [("clang", "c"), ("clang++", "c++")] {
+            _ = try CABIInstall.tool(
+                compiler, ["-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-pedantic", "-x", language, headerPath])
+        }
 
         let pkgConfig = try CABIInstall.tool(
             "pkg-config", ["--cflags", "--libs", "mynakit"], environment: install.environment)
