@@ -13,6 +13,23 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// `mynakit --version`: the package version and the commit, from MYNAKIT_VERSION and MYNAKIT_COMMIT when the build
+/// has them (`make` and scripts/package-deb.sh export them: the top entry of packaging/changelog, the 12-digit commit),
+/// else this development version and the checkout's commit. Only a word of version characters gets through.
+let developmentVersion = "0.2.0-dev"
+
+func buildInfoWord(_ value: String?) -> String? {
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+~:_-")
+    guard let value, !value.isEmpty, value.count <= 64, value.allSatisfy(allowed.contains) else { return nil }
+    return value
+}
+
+let buildVersion = buildInfoWord(Context.environment["MYNAKIT_VERSION"]) ?? developmentVersion
+let buildCommit =
+    buildInfoWord(Context.environment["MYNAKIT_COMMIT"])
+    ?? Context.gitInformation.map { String($0.currentCommit.prefix(12)) + ($0.hasUncommittedChanges ? "-dirty" : "") }
+    ?? "unknown"
+
 let package = Package(
     name: "MynaKit",
     platforms: [.macOS(.v15)],
@@ -71,10 +88,17 @@ let package = Package(
         ),
 
         // MARK: The CLI
+        .target(
+            name: "MynaKitBuildInfo",
+            cSettings: [
+                .define("MYNAKIT_VERSION", to: "\"\(buildVersion)\""),
+                .define("MYNAKIT_COMMIT", to: "\"\(buildCommit)\""),
+            ]
+        ),
         .executableTarget(
             name: "mynakit",
             dependencies: [
-                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator",
+                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator", "MynaKitBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
