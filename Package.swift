@@ -15,7 +15,9 @@ let swiftSettings: [SwiftSetting] = [
 
 /// `mynakit --version`: the package version and the commit, from MYNAKIT_VERSION and MYNAKIT_COMMIT when the build
 /// has them (`make` and scripts/package-deb.sh export them: the top entry of packaging/changelog, the 12-digit commit),
-/// else this development version and the checkout's commit. Only a word of version characters gets through.
+/// else this development version and `unknown`. Only a word of version characters gets through. SwiftPM caches the
+/// evaluated manifest by its text and the environment, so a changed variable rebuilds the C target, but anything the
+/// manifest found out by itself (`Context.gitInformation`) would stay as it was at the first build after a commit.
 let developmentVersion = "0.2.0-dev"
 
 func buildInfoWord(_ value: String?) -> String? {
@@ -25,10 +27,7 @@ func buildInfoWord(_ value: String?) -> String? {
 }
 
 let buildVersion = buildInfoWord(Context.environment["MYNAKIT_VERSION"]) ?? developmentVersion
-let buildCommit =
-    buildInfoWord(Context.environment["MYNAKIT_COMMIT"])
-    ?? Context.gitInformation.map { String($0.currentCommit.prefix(12)) + ($0.hasUncommittedChanges ? "-dirty" : "") }
-    ?? "unknown"
+let buildCommit = buildInfoWord(Context.environment["MYNAKIT_COMMIT"]) ?? "unknown"
 
 let package = Package(
     name: "MynaKit",
