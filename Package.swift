@@ -54,7 +54,7 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL",
             path: "CModules/COpenSSL",
-            pkgConfig: "openssl",
+            pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
 
