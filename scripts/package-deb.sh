@@ -36,7 +36,7 @@ export MYNAKIT_VERSION=$version MYNAKIT_COMMIT=$commit
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(dpkg-parsechangelog -l packaging/changelog -S Timestamp)}
 echo "package-deb: mynakit $version ($commit) for $arch"
 
-# 1. The binary. --static-swift-stdlib links the Swift runtime and Foundation into it; --disable-local-rpath drops
+# 1. The binary. --static-swift-stdlib links the Swift runtime and FoundationEssentials into it; --disable-local-rpath drops
 #    the $ORIGIN RUNPATH SwiftPM adds; -z now completes the hardening (the toolchain already links PIE with RELRO).
 build_flags=(-c release --scratch-path "$scratch/swift" --static-swift-stdlib --disable-local-rpath
     -Xlinker -z -Xlinker now)
