@@ -218,7 +218,10 @@ else
     fi
     mkdir -p "$root/run/pcscd"
     mount --bind /run/pcscd "$root/run/pcscd"
-    in_root mynakit sim --port "$port" >"$work/sim.log" 2>&1 &
+    # exec: $! is then mynakit itself (chroot and env exec too), so kill reaches the sim rather than a subshell that
+    # would leave it serving the shared reader.
+    (exec chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 mynakit sim --port "$port") \
+        >"$work/sim.log" 2>&1 &
     sim_pid=$!
     card=0
     for _ in $(seq 1 100); do
