@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaCard
 import MynaVerify
 
@@ -99,7 +99,7 @@ struct Auth: AsyncParsableCommand, CardCommand {
                 if let serial = report.serialNumber { lines.append("certificate serial: \(serial)") }
                 if let subject = report.subject { lines.append("subject: \(subject)") }
                 lines += report.failures.map { "FAIL: \($0)" }
-                let seconds = String(format: "%.3f", report.seconds)
+                let seconds = TextFormat.printf("%.3f", report.seconds)
                 lines.append("APDUs: \(report.apduCount), time: \(seconds) s, reader: \(report.reader)")
                 return lines.joined(separator: "\n")
             }

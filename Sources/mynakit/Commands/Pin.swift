@@ -96,7 +96,7 @@ struct PINTriesReport: Encodable {
 
     /// `label`, padded to `width`, then `N of M tries left` and `(BLOCKED)` when it is.
     func line(label: String, width: Int) -> String {
-        label.padding(toLength: width, withPad: " ", startingAt: 0)
+        TextFormat.padded(label, toWidth: width)
             + "\(triesLeft) of \(maximumTries) tries left\(blocked ? " (BLOCKED)" : "")"
     }
 }
