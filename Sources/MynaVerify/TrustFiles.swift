@@ -14,8 +14,8 @@ enum TrustFiles {
     struct Status {
         var mode: mode_t
         var isDirectory: Bool { mode & S_IFMT == S_IFDIR }
-        /// Writable by every user, without the sticky bit that would keep them from replacing others' files.
-        var isWorldWritable: Bool { mode & S_IWOTH != 0 && mode & S_ISVTX == 0 }
+        /// Writable by every user (with or without the sticky bit: either way anyone may add a file).
+        var isWorldWritable: Bool { mode & S_IWOTH != 0 }
     }
 
     /// What `stat(2)` says of `path` (following links), or `nil` when there is nothing there.

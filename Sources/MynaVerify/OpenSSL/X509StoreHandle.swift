@@ -13,8 +13,9 @@ import OpenSSLSupport
 ///
 /// Two of the store's functions are ours. Its issuer lookup (``selectIssuer``) chooses among anchors that share a
 /// name, as every generation of a J-LIS hierarchy does, by key: OpenSSL's own check (name, then authority and subject
-/// key identifiers), then the signature, then validity at the verification time. Its revocation check
-/// (``recordingCertCRL``) notes which CRL the leaf was checked against, then runs OpenSSL's own.
+/// key identifiers), then the signature, then validity at the verification time; and when CRLs of several
+/// generations (one name, several keys) were given, it leaves out those the chosen issuer did not sign. Its
+/// revocation check (``recordingCertCRL``) notes which CRL the leaf was checked against, then runs OpenSSL's own.
 ///
 /// `@unchecked Sendable`: the store is filled once in `init` and never changed afterwards; OpenSSL documents
 /// `X509_STORE` lookups during `X509_verify_cert` as thread-safe (they take the store's lock), so any number of
@@ -113,11 +114,16 @@ final class X509StoreHandle: @unchecked Sendable {
             }
             X509_STORE_CTX_set_verify_cb(context, recordingVerifyCallback)
 
-            var record = VerificationRecord(leaf: leaf.pointer, openSSLCertCRL: openSSLCertCRL)
+            var record = VerificationRecord(
+                leaf: leaf.pointer, openSSLCertCRL: openSSLCertCRL, activeCRLs: crls.map(\.pointer))
             let status = withUnsafeMutablePointer(to: &record) { recorder in
                 _ = COpenSSL_X509_STORE_CTX_set_app_data(context, recorder)
                 defer { _ = COpenSSL_X509_STORE_CTX_set_app_data(context, nil) }
                 return X509_verify_cert(context)
+            }
+            if let narrowed = record.narrowedCRLs {
+                X509_STORE_CTX_set0_crls(context, crlStack)
+                COpenSSL_sk_X509_CRL_free(narrowed)
             }
             if status < 0 {
                 throw MynaVerifyError.openSSL(.openSSLFailure, "X509_verify_cert could not run")
@@ -156,9 +162,14 @@ private struct VerificationRecord {
     /// The certificate being verified.
     let leaf: OpaquePointer
     let openSSLCertCRL: X509_STORE_CTX_cert_crl_fn
+    /// The CRLs the context checks against: those given, less any ``narrowCRLs`` left out.
+    var activeCRLs: [OpaquePointer]
     var errors: [RecordedChainError] = []
     /// The CRL the leaf was checked against.
     var leafCRL: OpaquePointer?
+    /// The stack of ``activeCRLs`` handed to the context when ``narrowCRLs`` left some out; freed after the
+    /// verification.
+    var narrowedCRLs: OpaquePointer?
 }
 
 /// One error of the verify callback.
@@ -246,5 +257,37 @@ private func selectIssuer(
     }
     guard X509_up_ref(best) == 1 else { return -1 }
     issuer.pointee = best
+    if let recorder = COpenSSL_X509_STORE_CTX_get_app_data(context) {
+        narrowCRLs(toThoseOf: best, record: recorder.assumingMemoryBound(to: VerificationRecord.self), context: context)
+    }
     return 1
+}
+
+/// Leaves out of the verification the CRLs that carry `issuer`'s name but were not signed with its key, when at least
+/// one that was is there: every generation of a hierarchy publishes CRLs under the one name, and OpenSSL, choosing a
+/// CRL by name (and by authority key identifier only when the CRL has one), would otherwise take another
+/// generation's and report a CRL signature failure. When no CRL of that name verifies, all stay, and OpenSSL reports
+/// the bad one. Only runs when two or more CRLs share the name, so a single CRL's signature is checked once, by
+/// OpenSSL.
+private func narrowCRLs(
+    toThoseOf issuer: OpaquePointer, record: UnsafeMutablePointer<VerificationRecord>, context: OpaquePointer
+) {
+    let active = record.pointee.activeCRLs
+    guard let name = X509_get_subject_name(issuer), let key = X509_get0_pubkey(issuer) else { return }
+    let named = active.filter { X509_NAME_cmp(X509_CRL_get_issuer($0), name) == 0 }
+    guard named.count > 1 else { return }
+    _ = ERR_set_mark()
+    let foreign = named.filter { X509_CRL_verify($0, key) != 1 }
+    _ = ERR_pop_to_mark()
+    guard !foreign.isEmpty, foreign.count < named.count else { return }
+    let kept = active.filter { !foreign.contains($0) }
+    guard let stack = COpenSSL_sk_X509_CRL_new_null() else { return }
+    for crl in kept where COpenSSL_sk_X509_CRL_push(stack, crl) == 0 {
+        COpenSSL_sk_X509_CRL_free(stack)
+        return
+    }
+    X509_STORE_CTX_set0_crls(context, stack)
+    if let previous = record.pointee.narrowedCRLs { COpenSSL_sk_X509_CRL_free(previous) }
+    record.pointee.narrowedCRLs = stack
+    record.pointee.activeCRLs = kept
 }
