@@ -6,6 +6,7 @@
 
 import Foundation
 import MynaSimulator
+import SmartCard
 import TestSupport
 import XCTest
 
@@ -21,6 +22,8 @@ final class TrustAuthTests: XCTestCase {
     var card: VirtualMyNumberCard!
     var directory: URL!
     var trustDirectory: URL!
+    /// The vpcd reader this test uses: the first of the two that holds no card (the rig is shared).
+    var reader = VPCDRig.reader0
 
     override func setUp() async throws {
         try await VPCDRig.requirePCSCD()
@@ -28,11 +31,14 @@ final class TrustAuthTests: XCTestCase {
         trustDirectory = directory.appendingPathComponent("trust")
         try Self.pki.write(to: directory)
         card = try VirtualMyNumberCard(configuration: SimulatorConfiguration(), pki: Self.pki)
-        link = try await VPCDRig.insert(card)
+        let empty = try await PCSCContext().state(of: VPCDRig.reader0).isCardPresent == false
+        reader = empty ? VPCDRig.reader0 : VPCDRig.reader1
+        link = try await VPCDRig.insert(
+            card, port: empty ? VPCDRig.port0 : VPCDRig.port1, reader: reader)
     }
 
     override func tearDown() async throws {
-        if let link { try await VPCDRig.remove(link) }
+        if let link { try await VPCDRig.remove(link, reader: reader) }
         link = nil
     }
 
@@ -40,7 +46,7 @@ final class TrustAuthTests: XCTestCase {
 
     func auth(_ arguments: [String]) throws -> CLI.Result {
         try CLI.run(
-            ["auth", "--pin-stdin", "--reader", VPCDRig.reader0] + arguments, stdin: "1234\n",
+            ["auth", "--pin-stdin", "--reader", reader] + arguments, stdin: "1234\n",
             environment: [TrustTestCA.environmentVariable: trustDirectory.path])
     }
 
