@@ -209,7 +209,8 @@ private func recordingCertCRL(_ context: OpaquePointer?, _ crl: OpaquePointer?, 
 /// are there) and is valid at the verification time. Roots of several generations share one name, and a certificate
 /// without an authority key identifier then gets whichever generation comes first: a bad signature. This lookup ranks
 /// the certificates `check_issued` accepts: first those whose key verifies the certificate's signature, then those
-/// valid at the verification time, then the one expiring last. With one candidate, it is taken as OpenSSL would.
+/// valid at the verification time, then the one expiring last. With one candidate, it is taken as OpenSSL would; with
+/// none whose key verifies, the best by validity is returned and OpenSSL reports the bad signature.
 ///
 /// Returns 1 with `*issuer` holding a new reference, 0 when no trusted certificate may have issued `certificate`, -1
 /// on error (OpenSSL's contract for `X509_STORE_CTX_get_issuer_fn`).
@@ -234,26 +235,17 @@ private func selectIssuer(
     }
     guard var best = candidates.first else { return 0 }
     if candidates.count > 1 {
+        // Cheap order first (valid at the verification time, then expiring last), then the first in that order whose
+        // key verifies the signature: the same choice as ranking signature > validity > expiry, with as few RSA
+        // verifications as the order allows (the current generation, tried first, is the usual issuer).
         let parameters = X509_STORE_CTX_get0_param(context)
-        func rank(_ candidate: OpaquePointer) -> (signs: Bool, inTime: Bool) {
-            (
-                X509Handle.signatureVerifies(certificate, issuerPointer: candidate),
-                X509_cmp_timeframe(parameters, X509_get0_notBefore(candidate), X509_get0_notAfter(candidate)) == 0
-            )
-        }
-        var bestRank = rank(best)
-        for candidate in candidates.dropFirst() {
-            let candidateRank = rank(candidate)
-            let better: Bool
-            if candidateRank.signs != bestRank.signs {
-                better = candidateRank.signs
-            } else if candidateRank.inTime != bestRank.inTime {
-                better = candidateRank.inTime
-            } else {
-                better = ASN1_TIME_compare(X509_get0_notAfter(candidate), X509_get0_notAfter(best)) > 0
-            }
-            if better { (best, bestRank) = (candidate, candidateRank) }
-        }
+        let ordered = candidates.map { candidate in
+            (candidate, X509_cmp_timeframe(parameters, X509_get0_notBefore(candidate), X509_get0_notAfter(candidate)) == 0)
+        }.sorted { first, second in
+            if first.1 != second.1 { return first.1 }
+            return ASN1_TIME_compare(X509_get0_notAfter(first.0), X509_get0_notAfter(second.0)) > 0
+        }.map(\.0)
+        best = ordered.first { X509Handle.signatureVerifies(certificate, issuerPointer: $0) } ?? ordered[0]
     }
     guard X509_up_ref(best) == 1 else { return -1 }
     issuer.pointee = best
