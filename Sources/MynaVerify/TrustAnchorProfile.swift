@@ -29,7 +29,8 @@ public enum TrustAnchorProfile {
             case .selfSignatureInvalid: return "its signature does not verify with its own key"
             case .notCA: return "not a CA certificate (basicConstraints CA:TRUE missing)"
             case .mayNotSignCertificates: return "keyUsage does not allow keyCertSign"
-            case .weakOrUnsupportedKey(let algorithm, let bits): return "key \(algorithm) \(bits) bits (RSA >= 2048 needed)"
+            case .weakOrUnsupportedKey(let algorithm, let bits):
+                return "key \(algorithm) \(bits) bits (RSA >= 2048 needed)"
             }
         }
     }
@@ -43,7 +44,9 @@ public enum TrustAnchorProfile {
             problems.append(.selfSignatureInvalid)
         }
         if certificate.basicConstraints?.isCA != true { problems.append(.notCA) }
-        if let usages = certificate.keyUsage, !usages.contains(.keyCertSign) { problems.append(.mayNotSignCertificates) }
+        if let usages = certificate.keyUsage, !usages.contains(.keyCertSign) {
+            problems.append(.mayNotSignCertificates)
+        }
         let key = certificate.publicKey
         if !key.isRSA || key.bits < 2048 {
             problems.append(.weakOrUnsupportedKey(algorithm: key.algorithm, bits: key.bits))

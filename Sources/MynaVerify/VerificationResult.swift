@@ -57,7 +57,9 @@ public struct VerificationResult: Sendable {
     /// This verdict with revocation established by another source (OCSP): the source replaces
     /// ``revocationSource``, a failure only saying that no CRL was there (``VerificationFailure/crlMissing(issuer:)``)
     /// is dropped since revocation is now checked, and `failures` (what the other source found) are added.
-    func applyingRevocationCheck(source: RevocationSource, failures added: [VerificationFailure]) -> VerificationResult {
+    func applyingRevocationCheck(
+        source: RevocationSource, failures added: [VerificationFailure]
+    ) -> VerificationResult {
         var failures = self.failures
         if source != .notChecked {
             failures.removeAll { if case .crlMissing = $0 { return true } else { return false } }

@@ -197,7 +197,9 @@ private func recordingVerifyCallback(_ ok: Int32, _ context: OpaquePointer?) -> 
 /// The store's check of a certificate against the CRL OpenSSL chose for it: notes the CRL when the certificate is the
 /// leaf, then runs OpenSSL's own check. Without a record (never the case in ``X509StoreHandle/verifyChain``) it fails
 /// closed.
-private func recordingCertCRL(_ context: OpaquePointer?, _ crl: OpaquePointer?, _ certificate: OpaquePointer?) -> Int32 {
+private func recordingCertCRL(
+    _ context: OpaquePointer?, _ crl: OpaquePointer?, _ certificate: OpaquePointer?
+) -> Int32 {
     guard let context, let recorder = COpenSSL_X509_STORE_CTX_get_app_data(context) else { return 0 }
     let record = recorder.assumingMemoryBound(to: VerificationRecord.self)
     if let certificate, certificate == record.pointee.leaf { record.pointee.leafCRL = crl }
@@ -240,7 +242,8 @@ private func selectIssuer(
         // verifications as the order allows (the current generation, tried first, is the usual issuer).
         let parameters = X509_STORE_CTX_get0_param(context)
         let ordered = candidates.map { candidate in
-            (candidate, X509_cmp_timeframe(parameters, X509_get0_notBefore(candidate), X509_get0_notAfter(candidate)) == 0)
+            let inTime = X509_cmp_timeframe(parameters, X509_get0_notBefore(candidate), X509_get0_notAfter(candidate))
+            return (candidate, inTime == 0)
         }.sorted { first, second in
             if first.1 != second.1 { return first.1 }
             return ASN1_TIME_compare(X509_get0_notAfter(first.0), X509_get0_notAfter(second.0)) > 0

@@ -15,9 +15,11 @@ struct Auth: AsyncParsableCommand, CardCommand {
         discussion: """
             The certificate is verified against --roots (by default the roots of the trust directory, see 'mynakit \
             trust') and --crl first; only a certificate that passes leads to the PIN being asked for. Without \
-            --roots and without a root in the trust directory, it fails (exit 64) before any APDU. Then the card signs a fresh 32-byte random challenge (SHA-256) with the \
-            authentication key and the signature is checked against the verified certificate. Prints the verdict, \
-            the certificate serial, the APDU count and the time. Exit 5 when verification fails, 4 for PIN trouble.
+            --roots and without a root in the trust directory, it fails (exit 64) before any APDU; with \
+            --require-revocation, a certificate whose revocation was not checked fails (exit 5) before the PIN. \
+            Then the card signs a fresh 32-byte random challenge (SHA-256) with the authentication key and the \
+            signature is checked against the verified certificate. Prints the verdict, the trust anchor, the \
+            revocation source, the certificate serial, the APDU count and the time. Exit 5 when verification fails, 4 for PIN trouble.
             """
     )
 

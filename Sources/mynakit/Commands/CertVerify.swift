@@ -8,7 +8,8 @@ import ArgumentParser
 import Foundation
 import MynaVerify
 
-/// `mynakit cert verify FILE --kind auth|sign [--roots FILE…] [--crl FILE…] [--require-revocation] [--at TIME] [--json]`
+/// `mynakit cert verify FILE --kind auth|sign [--roots FILE…] [--crl FILE…] [--require-revocation] [--at TIME]
+/// [--json]`
 struct CertVerify: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",

@@ -20,7 +20,8 @@ struct TrustAnchorOptions: ParsableArguments {
         parsing: .upToNextOption,
         help: ArgumentHelp(
             "Trust anchors: PEM/DER files, bundles or directories ('-': stdin). Default: the roots of the trust "
-                + "directory (\(TrustDirectory.defaultPath), or $\(TrustDirectory.environmentVariable); see 'mynakit trust')."),
+                + "directory (\(TrustDirectory.defaultPath), or $\(TrustDirectory.environmentVariable); "
+                + "see 'mynakit trust')."),
         completion: .file())
     var roots: [String] = []
 
