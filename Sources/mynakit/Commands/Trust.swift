@@ -23,6 +23,16 @@ struct Trust: AsyncParsableCommand {
     )
 }
 
+/// Runs `body` on the trust directory (`MYNAKIT_TRUST_DIR` or `/etc/mynakit/trust`), its errors given the exit
+/// statuses of the CLI contract (``CommandFailure/init(trustStoreError:)``).
+func withTrustDirectory<T>(_ body: (TrustDirectory) throws -> T) throws -> T {
+    do {
+        return try body(TrustDirectory.default)
+    } catch {
+        throw CommandFailure(trustStoreError: error) ?? error
+    }
+}
+
 /// One root as the `trust` commands print it, as text or JSON.
 struct TrustRootReport: Encodable {
     /// The SHA-256 fingerprint, 64 upper-case hexadecimal digits: the root's name in the store.

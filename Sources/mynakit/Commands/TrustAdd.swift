@@ -67,12 +67,7 @@ struct TrustAdd: AsyncParsableCommand, GlobalOptionsCommand {
                     message: (["not added to \(directory.path) (nothing was written):"]
                         + refused.flatMap(Self.refusal)).joined(separator: "\n"))
             }
-            let additions: [TrustDirectory.Addition]
-            do {
-                additions = try directory.add(certificates, accepting: acceptance)
-            } catch {
-                throw CommandFailure(trustStoreError: error) ?? error
-            }
+            let additions = try withTrustDirectory { try $0.add(certificates, accepting: acceptance) }
             func report(_ addition: TrustDirectory.Addition) -> TrustRootReport {
                 TrustRootReport(addition.admission.anchor, file: addition.file)
             }

@@ -26,15 +26,11 @@ struct TrustList: AsyncParsableCommand, GlobalOptionsCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
-            let directory = TrustDirectory.default
-            let entries: [TrustDirectory.Entry]
-            do {
-                entries = try directory.entries()
-            } catch {
-                throw CommandFailure(trustStoreError: error) ?? error
+            let report = try withTrustDirectory { directory in
+                Report(
+                    directory: directory.path,
+                    roots: try directory.entries().map { TrustRootReport($0.anchor, file: $0.file) })
             }
-            let report = Report(
-                directory: directory.path, roots: entries.map { TrustRootReport($0.anchor, file: $0.file) })
             output.emit(report) { report in
                 guard !report.roots.isEmpty else {
                     return "no roots in \(report.directory): add the J-LIS roots with "
@@ -75,12 +71,7 @@ struct TrustShow: AsyncParsableCommand, GlobalOptionsCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
-            let entries: [TrustDirectory.Entry]
-            do {
-                entries = try TrustDirectory.default.entries(matching: fingerprint)
-            } catch {
-                throw CommandFailure(trustStoreError: error) ?? error
-            }
+            let entries = try withTrustDirectory { try $0.entries(matching: fingerprint) }
             let anchor = entries[0].anchor
             let key = anchor.certificate.publicKey
             let report = Report(

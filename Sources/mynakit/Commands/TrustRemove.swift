@@ -32,15 +32,11 @@ struct TrustRemove: AsyncParsableCommand, GlobalOptionsCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
-            let directory = TrustDirectory.default
-            let removed: [TrustDirectory.Entry]
-            do {
-                removed = try directory.remove(fingerprint: fingerprint)
-            } catch {
-                throw CommandFailure(trustStoreError: error) ?? error
+            let report = try withTrustDirectory { directory in
+                let removed = try directory.remove(fingerprint: fingerprint)
+                return Report(
+                    directory: directory.path, removed: removed.map { TrustRootReport($0.anchor, file: $0.file) })
             }
-            let report = Report(
-                directory: directory.path, removed: removed.map { TrustRootReport($0.anchor, file: $0.file) })
             output.emit(report) { report in
                 report.removed.map { "removed: \($0.description) (\($0.sha256Fingerprint)) from \($0.file ?? "")" }
                     .joined(separator: "\n")
