@@ -29,6 +29,7 @@ struct MynaKitCommand: AsyncParsableCommand {
             // Verification and the terminal flow
             VerifySignature.self,
             Auth.self,
+            Trust.self,
             // Benchmarks
             Bench.self,
             // Development

@@ -13,10 +13,13 @@ struct Auth: AsyncParsableCommand, CardCommand {
     static let configuration = CommandConfiguration(
         abstract: "The terminal flow: read the authentication certificate, verify it, have the card sign a fresh challenge.",
         discussion: """
-            The certificate is verified against --roots (and --crl) first; only a certificate that passes leads to \
-            the PIN being asked for. Then the card signs a fresh 32-byte random challenge (SHA-256) with the \
-            authentication key and the signature is checked against the verified certificate. Prints the verdict, \
-            the certificate serial, the APDU count and the time. Exit 5 when verification fails, 4 for PIN trouble.
+            The certificate is verified against --roots (by default the roots of the trust directory, see 'mynakit \
+            trust') and --crl first; only a certificate that passes leads to the PIN being asked for. Without \
+            --roots and without a root in the trust directory, it fails (exit 64) before any APDU; with \
+            --require-revocation, a certificate whose revocation was not checked fails (exit 5) before the PIN. \
+            Then the card signs a fresh 32-byte random challenge (SHA-256) with the authentication key and the \
+            signature is checked against the verified certificate. Prints the verdict, the trust anchor, the \
+            revocation source, the certificate serial, the APDU count and the time. Exit 5 when verification fails, 4 for PIN trouble.
             """
     )
 
@@ -34,6 +37,12 @@ struct Auth: AsyncParsableCommand, CardCommand {
         var apduCount: Int
         var seconds: Double
         var reader: String
+        /// The anchor the certificate's chain ends at, and what it is; absent when no anchor was reached.
+        var trustAnchor: TrustAnchorReport? = nil
+        /// Whether the chain ends at a root of the JPKI test hierarchy.
+        var testHierarchy = false
+        /// Where the certificate's revocation status came from.
+        var revocation: RevocationReport? = nil
     }
 
     enum Outcome {
@@ -43,7 +52,8 @@ struct Auth: AsyncParsableCommand, CardCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
-            let verifier = CertificateVerifier(trustStore: try trust.trustStore(), profile: .authentication)
+            let verifier = CertificateVerifier(
+                trustStore: try trust.trustStore(), profile: .authentication, revocationPolicy: revocation.policy)
             let revocationLists = try revocation.revocationLists()
             // Two transactions, never one held while a person types: the certificate is read and verified first (no
             // PIN is asked for a certificate that would be rejected), the PIN is read with no transaction open, and
@@ -77,7 +87,7 @@ struct Auth: AsyncParsableCommand, CardCommand {
                 outcome = .certificateRejected(result)
             }
             let session = (value: outcome, apduCount: apduCount, seconds: seconds, reader: read.reader)
-            let report: Report
+            var report: Report
             let passed: Bool
             switch session.value {
             case .certificateRejected(let result):
@@ -94,10 +104,16 @@ struct Auth: AsyncParsableCommand, CardCommand {
                     failures: valid ? [] : ["the card's signature does not verify with its certificate"],
                     apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
             }
+            report.trustAnchor = result.trustAnchor.map { TrustAnchorReport($0, at: result.time) }
+            report.testHierarchy = result.isTestHierarchy
+            report.revocation = RevocationReport(result.revocationSource, crlFiles: revocation.crls)
             output.emit(report) { report in
                 var lines = ["verdict: \(report.verdict.uppercased())"]
+                if report.testHierarchy { lines.append(testHierarchyNotice) }
                 if let serial = report.serialNumber { lines.append("certificate serial: \(serial)") }
                 if let subject = report.subject { lines.append("subject: \(subject)") }
+                lines.append("anchor: " + (report.trustAnchor?.text ?? "none reached"))
+                if let revocation = report.revocation { lines.append("revocation: \(revocation.description)") }
                 lines += report.failures.map { "FAIL: \($0)" }
                 let seconds = TextFormat.printf("%.3f", report.seconds)
                 lines.append("APDUs: \(report.apduCount), time: \(seconds) s, reader: \(report.reader)")
