@@ -23,14 +23,10 @@ struct Trust: AsyncParsableCommand {
     )
 }
 
-/// Runs `body` on the trust directory (`MYNAKIT_TRUST_DIR` or `/etc/mynakit/trust`), its errors given the exit
-/// statuses of the CLI contract (``CommandFailure/init(trustStoreError:)``).
+/// Runs `body` on the trust directory (`MYNAKIT_TRUST_DIR` or `/etc/mynakit/trust`); its errors take their exit
+/// statuses from the one table in Support/ErrorMapping.swift.
 func withTrustDirectory<T>(_ body: (TrustDirectory) throws -> T) throws -> T {
-    do {
-        return try body(TrustDirectory.default)
-    } catch {
-        throw CommandFailure(trustStoreError: error) ?? error
-    }
+    try body(TrustDirectory.default)
 }
 
 /// One root as the `trust` commands print it, as text or JSON.

@@ -88,7 +88,11 @@ extension CommandFailure {
             // About input the user gave: unreadable files, bad certificates, unusable keys.
             let status: ExitStatus
             switch error.code {
-            case .unreadableFile, .noTrustAnchors: status = .usage
+            // The trust directory: a root not admitted without its flag, an unknown fingerprint, an insecure
+            // directory are the user's to fix; a directory that cannot be written is lost output.
+            case .unreadableFile, .noTrustAnchors, .rootNotAdmitted, .unknownRoot, .insecureTrustDirectory:
+                status = .usage
+            case .unwritableFile: status = .ioError
             case .openSSLFailure, .randomGeneratorFailure: status = .cardCommunication
             // Malformed certificates, CRLs or keys, a missing identity: the thing to verify cannot be verified.
             default: status = .verificationFailed

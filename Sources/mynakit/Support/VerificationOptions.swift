@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaVerify
 import SmartCard
 
@@ -41,7 +41,7 @@ struct TrustAnchorOptions: ParsableArguments {
                     status: .usage, code: error.code.rawValue,
                     message: "no trust anchors: --roots was not given and \(error.reason); or pass --roots FILE")
             } catch {
-                throw CommandFailure(trustStoreError: error) ?? error
+                throw error
             }
         }
         var anchors: [Certificate] = []
@@ -142,22 +142,6 @@ struct TrustAnchorReport: Encodable {
 let testHierarchyNotice =
     "TEST HIERARCHY: the chain ends at a JPKI test root (O=JPKI-TEST): a test card, never a production My Number card"
 
-extension CommandFailure {
-    /// The trust directory's errors with the exit status of the CLI contract: a root not admitted without its flag, an
-    /// unknown fingerprint or an insecure directory is a usage error (64), a directory that cannot be written an
-    /// output error (74). `nil` for any other error, which ``init(_:)`` maps.
-    init?(trustStoreError error: any Error) {
-        guard let error = error as? MynaVerifyError else { return nil }
-        switch error.code {
-        case .rootNotAdmitted, .unknownRoot, .insecureTrustDirectory:
-            self.init(status: .usage, code: error.code.rawValue, message: error.reason)
-        case .unwritableFile:
-            self.init(status: .ioError, code: error.code.rawValue, message: error.reason)
-        default:
-            return nil
-        }
-    }
-}
 
 /// `--cert`, `--in`, `--signature` and `--hash`: a signature to check and what it was made over
 /// (`verify-signature`, `bench verify`).
