@@ -93,7 +93,7 @@ public final class VirtualMyNumberCard: VirtualCard {
         self.configuration = configuration
         self.pki = resolvedPKI
         self.atr = configuration.effectiveATR.bytes
-        self.fileSystem = .myNumberCard(configuration: configuration, pki: resolvedPKI)
+        self.fileSystem = try .myNumberCard(configuration: configuration, pki: resolvedPKI)
     }
 
     // MARK: - VirtualCard

@@ -66,6 +66,48 @@ public struct CardCAKey: Hashable, Sendable {
     }
 }
 
+extension CardCAKey: Codable {
+    /// The JSON form of `--card-ca` files and the simulator's `card-ca.json`: `{"keyId": <32 hex digits>, "modulus":
+    /// <hex>, "exponent": <hex>, "hierarchy": <string>}`.
+    private enum CodingKeys: String, CodingKey {
+        case keyId, modulus, exponent, hierarchy
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func hex(_ key: CodingKeys) throws -> [UInt8] {
+            let text = try container.decode(String.self, forKey: key)
+            guard let bytes = HexText.decode(text), !bytes.isEmpty else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container, debugDescription: "\(key.rawValue) is not hex: \(text.prefix(40))")
+            }
+            return bytes
+        }
+        guard let keyID = CardKeyID(bytes: try hex(.keyId)) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .keyId, in: container,
+                debugDescription: "keyId is not 7 digits, 08 05, 3 digits and 4 pad bytes")
+        }
+        var modulus = try hex(.modulus)
+        while modulus.first == 0, modulus.count > 1 { modulus.removeFirst() }
+        let hierarchy = try container.decode(String.self, forKey: .hierarchy)
+        guard !hierarchy.isEmpty else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .hierarchy, in: container, debugDescription: "hierarchy is empty")
+        }
+        self.init(
+            keyID: keyID, modulus: modulus, exponent: try hex(.exponent), hierarchy: CardCAHierarchy(rawValue: hierarchy))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(HexText.encode(keyID.bytes), forKey: .keyId)
+        try container.encode(HexText.encode(modulus), forKey: .modulus)
+        try container.encode(HexText.encode(exponent), forKey: .exponent)
+        try container.encode(hierarchy.rawValue, forKey: .hierarchy)
+    }
+}
+
 /// The CA keys MynaKit ships: those of the fact sheet (soltia48/myna-card's `ca.rs`, a public library; J-LIS does not
 /// publish them). Only the test-hierarchy keys (6…) have been checked against real signatures (a JPKI test card); no
 /// production signature has been checked with the production keys (5…). Callers add keys of their own (the
