@@ -24,7 +24,7 @@ public enum CardVerifiableCertificateFormat {
     /// `90 03 e e e 91 82 01 00 n…`: a 3-byte exponent and a 2048-bit modulus.
     public static let publicKeyLength = 265
     /// The whole EF with its wrapper: 568 bytes.
-    public static let length = 5 + 4 + bodyLength + 4 + signatureLength
+    public static let length = 5 + 5 + bodyLength + 5 + signatureLength
 
     /// The card's encoding of an RSA-2048 public key: `90 03 <exponent> 91 82 01 00 <modulus>`.
     ///
@@ -60,13 +60,13 @@ public enum CardVerifiableCertificateFormat {
             guard rest.count >= 5, Array(rest.dropFirst(2).prefix(3)) == [0x82, 0x02, 0x33] else { return nil }
             rest = rest.dropFirst(5)
         }
-        guard rest.starts(with: bodyTag + [0x82, 0x01, 0x29]), rest.count >= 9 + bodyLength + 4 + signatureLength
+        guard rest.starts(with: bodyTag + [0x82, 0x01, 0x29]), rest.count >= 5 + bodyLength + 5 + signatureLength
         else { return nil }
         let body = Array(rest.dropFirst(5).prefix(bodyLength))
         let tail = rest.dropFirst(5 + bodyLength)
         guard tail.starts(with: signatureTag + [0x82, 0x01, 0x00]) else { return nil }
-        let signature = Array(tail.dropFirst(4).prefix(signatureLength))
-        let after = tail.dropFirst(4 + signatureLength)
+        let signature = Array(tail.dropFirst(5).prefix(signatureLength))
+        let after = tail.dropFirst(5 + signatureLength)
         guard after.allSatisfy({ $0 == 0xFF }) else { return nil }
         return (body, signature)
     }
