@@ -10,7 +10,7 @@ import SmartCard
 ///
 /// Open it with 照合番号A (the My Number) or B (birth date, expiry year, security code) through ``unlock(_:allowLastTry:)``,
 /// or with the card-info PIN alone through ``unlock(cardInfoPIN:allowLastTry:)``; then ``readSurface()``. Nothing read
-/// here is trusted because it came from the card: ``authenticityEvidence(surface:myNumberImage:certificate:)`` hands the
+/// here is trusted because it came from the card: ``authenticityEvidence(surface:myNumberImage:certificate:)`` hands its
 /// signatures to `MynaVerify`'s `CardDataAuthenticity`.
 ///
 /// APDUs on the short profile: SELECT applet, empty VERIFY and VERIFY (the key named in P2), SELECT EF, then
@@ -82,8 +82,9 @@ public struct CardSurfaceApplication {
     }
 
     /// What `MynaVerify`'s `CardDataAuthenticity` needs to decide whether the data is genuine.
-    public func authenticityEvidence(surface: CardSurface, myNumberImage: MyNumberImage? = nil, certificate: [UInt8])
-        -> CardDataEvidence
+    public static func authenticityEvidence(
+        surface: CardSurface, myNumberImage: MyNumberImage? = nil, certificate: [UInt8]
+    ) -> CardDataEvidence
     {
         var signatures = [
             SignedCardData(

@@ -9,7 +9,7 @@
 /// certifies, never with a key the data carries itself. Digests the signed data vouches for must match the data.
 ///
 /// ```swift
-/// let evidence = try card.surface.authenticityEvidence(of: surface)       // MynaCard
+/// let evidence = CardSurfaceApplication.authenticityEvidence(surface: surface, certificate: certificate)  // MynaCard
 /// let report = try CardDataAuthenticity().verify(evidence)
 /// guard report.isAuthentic else { reject(report.failures) }
 /// ```

@@ -21,7 +21,7 @@ final class AuthenticityTests: XCTestCase {
         try card.surface.unlock(codeA ? Surface.codeA() : Surface.codeB())
         let surface = try card.surface.readSurface()
         let image = codeA ? try card.surface.readMyNumberImage() : nil
-        return card.surface.authenticityEvidence(
+        return CardSurfaceApplication.authenticityEvidence(
             surface: surface, myNumberImage: image, certificate: try card.surface.readCertificate())
     }
 
