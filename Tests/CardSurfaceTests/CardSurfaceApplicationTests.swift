@@ -162,3 +162,40 @@ final class Lines: @unchecked Sendable {
     func append(_ line: String) { lock.withLock { lines.append(line) } }
     var all: [String] { lock.withLock { lines } }
 }
+
+/// The APDU budget of every surface flow on both profiles, printed for Docs/Benchmarks.md and asserted.
+final class CardSurfaceBudgetTests: XCTestCase {
+    func testBudgetOfEveryFlow() throws {
+        var rows: [String] = []
+        for extended in [false, true] {
+            let (_, _, virtual) = try Surface.session(extended: extended)
+            let n = try XCTUnwrap(virtual.contents(ofEF: CardSurfaceApplet.EF.surface, inApplet: CardSurfaceApplet.aid)).count
+            let reads = extended ? 1 : (n + 255) / 256
+            let selectEF = extended ? 0 : 1
+            let certificateReads = extended ? 1 : (CardVerifiableCertificateFormat.length + 255) / 256
+
+            let (a, _, _) = try Surface.session(extended: extended)
+            try a.surface.unlock(Surface.codeA())
+            _ = try a.surface.readSurface()
+            XCTAssertEqual(a.apduCount, 3 + selectEF + reads)
+            let surfaceOnly = a.apduCount
+            _ = try a.surface.readCertificate()
+            XCTAssertEqual(a.apduCount, 3 + 2 * selectEF + reads + certificateReads)
+            let withCertificate = a.apduCount
+
+            let (pin, _, _) = try Surface.session(extended: extended)
+            _ = try pin.surface.unlock(cardInfoPIN: PIN(kind: .cardInfo, "1234"))
+            _ = try pin.surface.readSurface()
+            // card-info: SELECT, SELECT PIN EF, empty VERIFY, VERIFY, (SELECT EF +) READ BINARY; surface: 3.
+            XCTAssertEqual(pin.apduCount, 4 + selectEF + 1 + 3 + selectEF + reads)
+
+            let (info, _, _) = try Surface.session(extended: extended)
+            _ = try info.cardInfo.readWithEvidence(pin: PIN(kind: .cardInfo, "1234"))
+            rows.append(
+                "\(extended ? "extended" : "short"): surface EF \(n) B; code A/B + surface \(surfaceOnly) "
+                    + "(with certificate \(withCertificate)); card-info PIN route \(pin.apduCount); "
+                    + "mynumber with evidence \(info.apduCount)")
+        }
+        print(rows.joined(separator: "\n"))
+    }
+}
