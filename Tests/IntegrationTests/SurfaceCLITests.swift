@@ -150,6 +150,14 @@ final class SurfaceCLITests: XCTestCase {
         XCTAssertEqual(malformed.status, 4, "a malformed code is refused before the card: \(malformed.stdout)")
         let usage = try CLI.run(["surface", "--code-b", "--my-number-from-pin"] + reader)
         XCTAssertEqual(usage.status, 64)
+        // A CA key file that claims production for a simulator key is refused before the card is touched.
+        let claim = path("claim.json")
+        let text = try String(contentsOfFile: path(CardDataPKI.FileName.caKeys), encoding: .utf8)
+        try text.replacingOccurrences(of: "\"simulator\"", with: "\"production\"").write(toFile: claim, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(
+            ["surface", "--code-stdin", "--verify-authenticity", "--card-ca", claim, "--json"] + reader, stdin: "123456789018\n")
+        XCTAssertEqual(bad.status, 64, bad.stdout)
+        XCTAssertEqual((try bad.json()["error"] as? [String: Any])?["code"] as? String, "invalid-card-ca")
     }
 
     func testMyNumberVerifyAuthenticity() async throws {

@@ -72,8 +72,7 @@ struct MyNumberCommand: AsyncParsableCommand, CardCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
-            let table = verifyAuthenticity
-                ? try CardCAKeyTable().adding(cardCA.flatMap { try CardCAKeyTable.parseJSON(readFile($0)) }) : nil
+            let table = verifyAuthenticity ? try cardCAKeyTable(cardCA) : nil
             let secret = try pin.readPIN(.cardInfo)
             let allowLastTry = pin.allowLastTry
             let withEvidence = verifyAuthenticity

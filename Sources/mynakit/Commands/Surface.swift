@@ -139,7 +139,7 @@ struct SurfaceCommand: AsyncParsableCommand, CardCommand {
         try await Reporter.run(json: output.json) {
             // Everything that can fail without the card fails before it: the output, the CA keys, the secret.
             let target = try photo.map { try OutputTarget.prepare($0, binary: true) }
-            let table = verifyAuthenticity ? try CardCAKeyTable().adding(cardCA.flatMap { try CardCAKeyTable.parseJSON(readFile($0)) }) : nil
+            let table = verifyAuthenticity ? try cardCAKeyTable(cardCA) : nil
             let secret = try readSecret()
             let allowLastTry = pin.allowLastTry
             let verify = verifyAuthenticity
@@ -263,6 +263,21 @@ struct SurfaceCommand: AsyncParsableCommand, CardCommand {
         }
         return fields
     }
+}
+
+/// The built-in CA keys and those of the `--card-ca` files. A file that cannot be used is a usage error (exit 64), not
+/// a verdict about a card.
+func cardCAKeyTable(_ paths: [String]) throws -> CardCAKeyTable {
+    var table = try CardCAKeyTable()
+    for path in paths {
+        let bytes = try readFile(path)
+        do {
+            table = try table.adding(CardCAKeyTable.parseJSON(bytes))
+        } catch let error as MynaVerifyError {
+            throw CommandFailure(status: .usage, code: "invalid-card-ca", message: "\(path): \(error.reason)")
+        }
+    }
+    return table
 }
 
 /// Overwrites a buffer that held a secret (the write goes through an opaque C call the optimizer keeps).
