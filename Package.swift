@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "MynaCard", targets: ["MynaCard"]),
         .library(name: "MynaVerify", targets: ["MynaVerify"]),
         .library(name: "MynaSimulator", targets: ["MynaSimulator"]),
+        .library(name: "MynaImaging", targets: ["MynaImaging"]),
         .executable(name: "mynakit", targets: ["mynakit"]),
     ],
     dependencies: [
@@ -56,6 +57,12 @@ let package = Package(
             path: "CModules/COpenSSL",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenJPEG",
+            path: "CModules/COpenJPEG",
+            pkgConfig: "libopenjp2",
+            providers: [.apt(["libopenjp2-7-dev"])]
         ),
 
         // MARK: Libraries
@@ -82,9 +89,11 @@ let package = Package(
         ),
         .target(
             name: "MynaSimulator",
-            dependencies: ["SmartCard", "MynaSpec", "COpenSSL", "OpenSSLSupport"],
+            dependencies: ["SmartCard", "MynaSpec", "COpenSSL", "OpenSSLSupport", "MynaImaging"],
             swiftSettings: swiftSettings
         ),
+        // Images of the card surface: JPEG 2000 through OpenJPEG, and a PNG writer of its own.
+        .target(name: "MynaImaging", dependencies: ["COpenJPEG"], swiftSettings: swiftSettings),
 
         // MARK: The CLI
         .target(
@@ -100,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "mynakit",
             dependencies: [
-                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator", "MynaKitBuildInfo",
+                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator", "MynaKitBuildInfo", "MynaImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -131,8 +140,19 @@ let package = Package(
         ),
         .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "MynaImagingTests", dependencies: ["MynaImaging", "TestSupport"], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CardSurfaceTests",
+            dependencies: ["MynaCard", "MynaVerify", "MynaSimulator", "MynaImaging", "SmartCard", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SmartCard", "MynaSpec", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport"],
+            dependencies: [
+                "SmartCard", "MynaSpec", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport",
+                "MynaImaging",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

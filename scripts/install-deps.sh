@@ -2,7 +2,8 @@
 # Installs the Debian packages MynaKit builds and tests with. Safe to run again.
 set -euo pipefail
 
-packages=(pcscd libpcsclite-dev libssl-dev vsmartcard-vpcd opensc pcsc-tools valgrind)
+# libopenjp2-7-dev: the JPEG 2000 photo (COpenJPEG); libopenjp2-tools and pngcheck: independent judges in the tests.
+packages=(pcscd libpcsclite-dev libssl-dev vsmartcard-vpcd opensc pcsc-tools valgrind libopenjp2-7-dev libopenjp2-tools pngcheck)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then

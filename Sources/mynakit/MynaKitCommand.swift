@@ -25,6 +25,7 @@ struct MynaKitCommand: AsyncParsableCommand {
             Sign.self,
             Pin.self,
             MyNumberCommand.self,
+            SurfaceCommand.self,
             APDUCommand.self,
             // Verification and the terminal flow
             VerifySignature.self,

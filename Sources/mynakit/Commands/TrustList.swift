@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaVerify
 
 /// `mynakit trust list [--json]`
