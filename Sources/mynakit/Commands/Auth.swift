@@ -27,10 +27,14 @@ struct Auth: AsyncParsableCommand, CardCommand {
     @OptionGroup var output: OutputOptions
 
     struct Report: Encodable {
+        /// `authenticated`, `certificate-rejected` or `signature-invalid`.
         var verdict: String
+        /// True only for `authenticated`.
+        var valid: Bool
         var serialNumber: String?
         var subject: String?
-        var failures: [String]
+        /// Why it failed, with the same codes as `cert verify` (`bad-signature` for the card's signature).
+        var failures: [CertVerifyReport.Failure]
         var apduCount: Int
         var seconds: Double
         var reader: String
@@ -82,22 +86,24 @@ struct Auth: AsyncParsableCommand, CardCommand {
             case .certificateRejected(let result):
                 passed = false
                 report = Report(
-                    verdict: "certificate rejected", serialNumber: result.leaf?.serialNumber,
-                    subject: result.leaf?.subject.description, failures: result.failures.map(\.description),
+                    verdict: "certificate-rejected", valid: false, serialNumber: result.leaf?.serialNumber,
+                    subject: result.leaf?.subject.description,
+                    failures: result.failures.map { .init(code: $0.code, message: $0.description) },
                     apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
             case .signed(let certificate, let valid):
                 passed = valid
                 report = Report(
-                    verdict: valid ? "authenticated" : "signature invalid", serialNumber: certificate.serialNumber,
-                    subject: certificate.subject.description,
-                    failures: valid ? [] : ["the card's signature does not verify with its certificate"],
+                    verdict: valid ? "authenticated" : "signature-invalid", valid: valid,
+                    serialNumber: certificate.serialNumber, subject: certificate.subject.description,
+                    failures: valid
+                        ? [] : [.init(code: "bad-signature", message: "the card's signature does not verify with its certificate")],
                     apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
             }
             output.emit(report) { report in
-                var lines = ["verdict: \(report.verdict.uppercased())"]
+                var lines = ["verdict: \(report.verdict.uppercased().split(separator: "-").joined(separator: " "))"]
                 if let serial = report.serialNumber { lines.append("certificate serial: \(serial)") }
                 if let subject = report.subject { lines.append("subject: \(subject)") }
-                lines += report.failures.map { "FAIL: \($0)" }
+                lines += report.failures.map { "FAIL \($0.code): \($0.message)" }
                 let seconds = String(format: "%.3f", report.seconds)
                 lines.append("APDUs: \(report.apduCount), time: \(seconds) s, reader: \(report.reader)")
                 return lines.joined(separator: "\n")

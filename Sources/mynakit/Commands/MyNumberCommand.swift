@@ -29,6 +29,8 @@ struct MyNumberCommand: AsyncParsableCommand, CardCommand {
         var address: String
         var birthDate: String
         var sex: SexReport
+        var apduCount: Int
+        var reader: String
     }
 
     /// ISO 5218 code and an English label: `{"code": "2", "label": "female"}`.
@@ -59,7 +61,7 @@ struct MyNumberCommand: AsyncParsableCommand, CardCommand {
             let report = Report(
                 myNumber: reveal ? digits : String(repeating: "*", count: 8) + digits.suffix(4), myNumberMasked: !reveal,
                 name: attributes.name, address: attributes.address, birthDate: attributes.birthDate,
-                sex: SexReport(attributes.sex))
+                sex: SexReport(attributes.sex), apduCount: outcome.apduCount, reader: outcome.reader)
             output.emit(report) { report in
                 """
                 My Number:  \(report.myNumber)
