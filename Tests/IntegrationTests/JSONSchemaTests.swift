@@ -173,24 +173,29 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertTrue([0, 1, 69].contains(doctor.status), doctor.stderr)
         XCTAssertEqual(Self.checker.problems(json: doctor.stdout, against: "mynakit:doctor"), [], doctor.stdout)
 
-        // watch ends with too few events: NDJSON records, then the error record.
+        // watch ends with too few events: NDJSON records, then the error record. (Unless another process changed a
+        // reader meanwhile: then the one event came, and every line is an event.)
         let watch = try CLI.run(["watch", "--events", "1", "--timeout", "1", "--json"])
-        XCTAssertEqual(watch.status, 75, watch.stderr)
-        let lines = watch.stdout.split(separator: "\n")
-        XCTAssertGreaterThanOrEqual(lines.count, 3, watch.stdout)
-        for line in lines.dropLast() {
+        XCTAssertTrue([0, 75].contains(watch.status), watch.stderr)
+        var lines = watch.stdout.split(separator: "\n")
+        XCTAssertGreaterThanOrEqual(lines.count, 2, watch.stdout)
+        if watch.status == 75 {
+            let last = lines.removeLast()
+            XCTAssertEqual(Self.checker.problems(json: last, against: "mynakit:error"), [])
+            XCTAssertEqual(try JSONValue.parse(last)["error"]?["code"], .string("too-few-events"))
+        }
+        for line in lines {
             XCTAssertEqual(Self.checker.problems(json: line, against: "mynakit:watch-event"), [], String(line))
         }
-        XCTAssertEqual(Self.checker.problems(json: lines.last ?? "", against: "mynakit:error"), [])
-        XCTAssertEqual(try JSONValue.parse(lines.last ?? "")["error"]?["code"], .string("too-few-events"))
     }
 
     func testWatchInsertionAndRemovalRecords() async throws {
         try await VPCDRig.requirePCSCD()
         try await VPCDRig.waitFor(reader: VPCDRig.reader0, present: false)
+        // Without --events or --timeout the watch runs until interrupted (exit 0), whatever other readers do.
         let process = Process()
         process.executableURL = CLI.executable
-        process.arguments = ["watch", "--events", "2", "--timeout", "30", "--json"]
+        process.arguments = ["watch", "--json"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -201,6 +206,8 @@ final class JSONSchemaTests: XCTestCase {
         let card = try VirtualMyNumberCard(pki: Self.pki)
         let inserted = try await VPCDRig.insert(card, options: .init())
         try await VPCDRig.remove(inserted)
+        try await Task.sleep(for: .milliseconds(500))
+        process.interrupt()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, text)
@@ -210,7 +217,7 @@ final class JSONSchemaTests: XCTestCase {
         }
         let events = records.compactMap { try? JSONValue.parse($0) }
             .filter { $0["reader"] == .string(VPCDRig.reader0) }.compactMap { $0["event"]?.stringValue }
-        XCTAssertEqual(Array(events.suffix(2)), ["card-inserted", "card-removed"], text)
+        XCTAssertEqual(events, ["reader-empty", "card-inserted", "card-removed"], text)
     }
 
     // MARK: The card

@@ -40,6 +40,10 @@ struct Auth: AsyncParsableCommand, CardCommand {
         var reader: String
     }
 
+    /// The failure of a card signature that does not verify with the verified certificate.
+    static let badSignature = CertVerifyReport.Failure(
+        code: "bad-signature", message: "the card's signature does not verify with its certificate")
+
     enum Outcome {
         case certificateRejected(VerificationResult)
         case signed(certificate: Certificate, signatureValid: Bool)
@@ -95,8 +99,7 @@ struct Auth: AsyncParsableCommand, CardCommand {
                 report = Report(
                     verdict: valid ? "authenticated" : "signature-invalid", valid: valid,
                     serialNumber: certificate.serialNumber, subject: certificate.subject.description,
-                    failures: valid
-                        ? [] : [.init(code: "bad-signature", message: "the card's signature does not verify with its certificate")],
+                    failures: valid ? [] : [Self.badSignature],
                     apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
             }
             output.emit(report) { report in
