@@ -217,7 +217,11 @@ final class JSONSchemaTests: XCTestCase {
         }
         let events = records.compactMap { try? JSONValue.parse($0) }
             .filter { $0["reader"] == .string(VPCDRig.reader0) }.compactMap { $0["event"]?.stringValue }
-        XCTAssertEqual(events, ["reader-empty", "card-inserted", "card-removed"], text)
+        // Other processes may insert cards into the same reader meanwhile: each insertion is followed by its removal.
+        XCTAssertEqual(events.first, "reader-empty", text)
+        let changes = Array(events.dropFirst())
+        XCTAssertGreaterThanOrEqual(changes.count, 2, text)
+        XCTAssertEqual(changes, Array(repeating: ["card-inserted", "card-removed"], count: changes.count / 2).flatMap { $0 }, text)
     }
 
     // MARK: The card
