@@ -51,7 +51,8 @@ completions: build
 
 man: build
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual
-	cp "$$(find .build/plugins -path '*GenerateManual*' -name mynakit.1 | head -n 1)" $(OUT)/mynakit.1
+	sed '/^\.Sh "EXIT STATUS"$$/,$$d' "$$(find .build/plugins -path '*GenerateManual*' -name mynakit.1 | head -n 1)" > $(OUT)/mynakit.1
+	cat Docs/man/environment.mdoc Docs/man/exit-status.mdoc Docs/man/examples.mdoc >> $(OUT)/mynakit.1
 
 install: install-bin install-completions install-udev
 ifeq ($(WITH_MAN),1)

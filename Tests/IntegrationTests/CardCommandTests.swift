@@ -164,7 +164,7 @@ final class CardCommandTests: XCTestCase {
         // The signing root does not anchor the authentication certificate: verification fails before any PIN.
         let bad = try CLI.run(["auth", "--roots", path("sign-root.pem"), "--pin-stdin", "--json"] + reader, stdin: "0000\n")
         XCTAssertEqual(bad.status, 5)
-        XCTAssertEqual(try bad.json()["verdict"] as? String, "certificate rejected")
+        XCTAssertEqual(try bad.json()["verdict"] as? String, "certificate-rejected")
         XCTAssertEqual(card.triesLeft(.authentication), 3, "no PIN was sent for a rejected certificate")
     }
 

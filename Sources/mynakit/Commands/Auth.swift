@@ -30,10 +30,14 @@ struct Auth: AsyncParsableCommand, CardCommand {
     @OptionGroup var output: OutputOptions
 
     struct Report: Encodable {
+        /// `authenticated`, `certificate-rejected` or `signature-invalid`.
         var verdict: String
+        /// True only for `authenticated`.
+        var valid: Bool
         var serialNumber: String?
         var subject: String?
-        var failures: [String]
+        /// Why it failed, with the same codes as `cert verify` (`bad-signature` for the card's signature).
+        var failures: [CertVerifyReport.Failure]
         var apduCount: Int
         var seconds: Double
         var reader: String
@@ -44,6 +48,10 @@ struct Auth: AsyncParsableCommand, CardCommand {
         /// Where the certificate's revocation status came from.
         var revocation: RevocationReport? = nil
     }
+
+    /// The failure of a card signature that does not verify with the verified certificate.
+    static let badSignature = CertVerifyReport.Failure(
+        code: "bad-signature", message: "the card's signature does not verify with its certificate")
 
     enum Outcome {
         case certificateRejected(VerificationResult)
@@ -93,28 +101,29 @@ struct Auth: AsyncParsableCommand, CardCommand {
             case .certificateRejected(let result):
                 passed = false
                 report = Report(
-                    verdict: "certificate rejected", serialNumber: result.leaf?.serialNumber,
-                    subject: result.leaf?.subject.description, failures: result.failures.map(\.description),
+                    verdict: "certificate-rejected", valid: false, serialNumber: result.leaf?.serialNumber,
+                    subject: result.leaf?.subject.description,
+                    failures: result.failures.map { .init(code: $0.code, message: $0.description) },
                     apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
             case .signed(let certificate, let valid):
                 passed = valid
                 report = Report(
-                    verdict: valid ? "authenticated" : "signature invalid", serialNumber: certificate.serialNumber,
-                    subject: certificate.subject.description,
-                    failures: valid ? [] : ["the card's signature does not verify with its certificate"],
+                    verdict: valid ? "authenticated" : "signature-invalid", valid: valid,
+                    serialNumber: certificate.serialNumber, subject: certificate.subject.description,
+                    failures: valid ? [] : [Self.badSignature],
                     apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
             }
             report.trustAnchor = result.trustAnchor.map { TrustAnchorReport($0, at: result.time) }
             report.testHierarchy = result.isTestHierarchy
             report.revocation = RevocationReport(result.revocationSource, crlFiles: revocation.crls)
             output.emit(report) { report in
-                var lines = ["verdict: \(report.verdict.uppercased())"]
+                var lines = ["verdict: \(report.verdict.uppercased().split(separator: "-").joined(separator: " "))"]
                 if report.testHierarchy { lines.append(testHierarchyNotice) }
                 if let serial = report.serialNumber { lines.append("certificate serial: \(serial)") }
                 if let subject = report.subject { lines.append("subject: \(subject)") }
                 lines.append("anchor: " + (report.trustAnchor?.text ?? "none reached"))
                 if let revocation = report.revocation { lines.append("revocation: \(revocation.description)") }
-                lines += report.failures.map { "FAIL: \($0)" }
+                lines += report.failures.map { "FAIL \($0.code): \($0.message)" }
                 let seconds = TextFormat.printf("%.3f", report.seconds)
                 lines.append("APDUs: \(report.apduCount), time: \(seconds) s, reader: \(report.reader)")
                 return lines.joined(separator: "\n")

@@ -36,6 +36,14 @@ struct BenchAPDU: AsyncParsableCommand, CardCommand {
     @OptionGroup var card: CardOptions
     @OptionGroup var output: OutputOptions
 
+    /// `--json`: the READ BINARY round trips timed, their seconds and the rate.
+    struct Report: Encodable {
+        var count: Int
+        var seconds: Double
+        var apduPerSecond: Double
+        var reader: String
+    }
+
     func run() async throws {
         try await Reporter.run(json: output.json) {
             guard count > 0 else { throw CommandFailure(status: .usage, code: "usage", message: "--count must be positive") }
@@ -65,7 +73,7 @@ struct BenchAPDU: AsyncParsableCommand, CardCommand {
             let seconds = outcome.value
             let rate = Double(count) / seconds
             if output.json {
-                Reporter.printJSON(["count": Double(count), "seconds": seconds, "apduPerSecond": rate])
+                Reporter.printJSON(Report(count: count, seconds: seconds, apduPerSecond: rate, reader: outcome.reader))
             } else {
                 print(TextFormat.printf("%.1f apdu/s", rate))
             }

@@ -6,6 +6,7 @@
 
 import ArgumentParser
 import FoundationEssentials
+import MynaSpec
 import MynaVerify
 
 /// `mynakit cert verify FILE --kind auth|sign [--roots FILE…] [--crl FILE…] [--require-revocation] [--at TIME]
@@ -22,7 +23,7 @@ struct CertVerify: AsyncParsableCommand, GlobalOptionsCommand {
             """
     )
 
-    @Argument(help: "The certificate to verify (PEM or DER).")
+    @Argument(help: "The certificate to verify (PEM or DER; '-': stdin).", completion: .file())
     var file: String
 
     @Option(help: "The kind of certificate: auth (利用者証明用) or sign (署名用).")
@@ -30,7 +31,9 @@ struct CertVerify: AsyncParsableCommand, GlobalOptionsCommand {
 
     @OptionGroup var trust: TrustAnchorOptions
 
-    @Option(name: .customLong("intermediate"), help: "An untrusted CA certificate to help build the chain.")
+    @Option(
+        name: .customLong("intermediate"), help: "An untrusted CA certificate to help build the chain.",
+        completion: .file())
     var intermediates: [String] = []
 
     @OptionGroup var revocation: RevocationOptions
@@ -84,7 +87,7 @@ struct CertVerifyReport: Encodable {
     var sha256Fingerprint: String?
     var chain: [String]
     var failures: [Failure]
-    var identity: JPKIIdentity?
+    var identity: IdentityReport?
     var identityNote: String?
     /// The anchor the chain ends at, and what it is; absent when no anchor was reached.
     var trustAnchor: TrustAnchorReport?
@@ -92,6 +95,25 @@ struct CertVerifyReport: Encodable {
     var testHierarchy: Bool
     /// Where the revocation status came from.
     var revocation: RevocationReport
+
+    /// The four basic attributes of a signing certificate, with the sex as in `mynumber`: a code and a label.
+    struct IdentityReport: Encodable {
+        var name: String
+        var nameSubstituteCharacters: String?
+        var sex: MyNumberCommand.SexReport
+        var dateOfBirth: String
+        var address: String
+        var addressSubstituteCharacters: String?
+
+        init(_ identity: JPKIIdentity) {
+            name = identity.name
+            nameSubstituteCharacters = identity.nameSubstituteCharacters
+            sex = MyNumberCommand.SexReport(Sex(code: identity.sex))
+            dateOfBirth = identity.dateOfBirth
+            address = identity.address
+            addressSubstituteCharacters = identity.addressSubstituteCharacters
+        }
+    }
 
     /// - Parameter crlFiles: the `--crl` paths, in order, to name the CRL that was used.
     init(result: VerificationResult, crlFiles: [String] = []) throws {
@@ -112,7 +134,7 @@ struct CertVerifyReport: Encodable {
         sha256Fingerprint = leaf.sha256Fingerprint.map { TextFormat.printf("%02X", $0) }.joined(separator: ":")
         if result.profile == .signing {
             do {
-                identity = try JPKIIdentity.ifPresent(in: leaf)
+                identity = try JPKIIdentity.ifPresent(in: leaf).map(IdentityReport.init)
                 if identity == nil { identityNote = "the certificate carries no JPKI identity" }
             } catch let error as MynaVerifyError {
                 identityNote = error.reason
@@ -135,7 +157,7 @@ struct CertVerifyReport: Encodable {
         if let identity {
             lines.append("name: \(identity.name)")
             if let substitute = identity.nameSubstituteCharacters { lines.append("name (substitute): \(substitute)") }
-            lines.append("sex: \(identity.sex)")
+            lines.append("sex: \(identity.sex.label) (\(identity.sex.code))")
             lines.append("date of birth: \(identity.dateOfBirth)")
             lines.append("address: \(identity.address)")
             if let substitute = identity.addressSubstituteCharacters {

@@ -52,6 +52,8 @@ struct MyNumberCommand: AsyncParsableCommand, CardCommand {
         var sex: SexReport
         /// With `--verify-authenticity`.
         var authenticity: AuthenticityJSON?
+        var apduCount: Int
+        var reader: String
     }
 
     /// ISO 5218 code and an English label: `{"code": "2", "label": "female"}`.
@@ -90,7 +92,7 @@ struct MyNumberCommand: AsyncParsableCommand, CardCommand {
             let report = Report(
                 myNumberMasked: number.masked, myNumber: reveal ? number.digits : nil, name: attributes.name,
                 address: attributes.address, birthDate: attributes.birthDate, sex: SexReport(attributes.sex),
-                authenticity: authenticity)
+                authenticity: authenticity, apduCount: outcome.apduCount, reader: outcome.reader)
             output.emit(report) { report in
                 var lines = [
                     "My Number:  \(report.myNumber ?? report.myNumberMasked)", "name:       \(report.name)",

@@ -34,7 +34,9 @@ struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
     @Option(help: "vpcd's TCP port on 127.0.0.1.")
     var port: UInt16 = 35963
 
-    @Option(help: ArgumentHelp("Directory holding the test PKI (created and filled if empty).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Directory holding the test PKI (created and filled if empty).", valueName: "dir"),
+        completion: .directory)
     var pki: String?
 
     // MARK: Card settings (test only)

@@ -82,7 +82,7 @@ struct Watch: AsyncParsableCommand, GlobalOptionsCommand {
             }
             if let limit, (seen ?? 0) < limit {
                 throw CommandFailure(
-                    status: .timedOut, code: "timed-out",
+                    status: .timedOut, code: "too-few-events",
                     message: "the watch ended (timeout or interrupt) before \(limit) event\(limit == 1 ? "" : "s") were seen")
             }
         }

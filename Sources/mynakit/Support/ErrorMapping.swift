@@ -11,7 +11,7 @@ import SmartCard
 
 /// The exit codes of the CLI contract (Docs/Technician.md). Scripts and kiosk supervisors branch on them, so a code
 /// never changes meaning.
-enum ExitStatus: Int32, Sendable {
+enum ExitStatus: Int32, Sendable, CaseIterable {
     case success = 0
     /// No reader, no card, or not a My Number card.
     case noCard = 3
