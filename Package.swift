@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "SmartCard", targets: ["SmartCard"]),
         .library(name: "MynaCard", targets: ["MynaCard"]),
         .library(name: "MynaVerify", targets: ["MynaVerify"]),
+        .library(name: "MynaDocument", targets: ["MynaDocument"]),
         .library(name: "MynaSimulator", targets: ["MynaSimulator"]),
         .executable(name: "mynakit", targets: ["mynakit"]),
     ],
@@ -64,6 +65,12 @@ let package = Package(
             dependencies: ["COpenSSL", "OpenSSLSupport", "MynaSpec"],
             swiftSettings: swiftSettings
         ),
+        // CMS and PDF signatures made with the card's signing key, and their verification (Docs/DocumentSigning.md).
+        .target(
+            name: "MynaDocument",
+            dependencies: ["MynaVerify", "OpenSSLSupport", "COpenSSL", "MynaSpec"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "MynaSimulator",
             dependencies: ["SmartCard", "MynaSpec", "COpenSSL", "OpenSSLSupport"],
@@ -74,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "mynakit",
             dependencies: [
-                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator",
+                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaDocument", "MynaSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,6 +111,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MynaDocumentTests",
+            dependencies: ["MynaDocument", "MynaCard", "MynaSimulator", "SmartCard", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["SmartCard", "MynaSpec", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport"],
