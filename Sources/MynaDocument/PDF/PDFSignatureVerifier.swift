@@ -1,0 +1,136 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+
+/// One signature of a PDF and the verdict on it.
+public struct PDFSignatureVerification: Sendable {
+    /// The signature field's name (`/T`).
+    public var fieldName: String
+    /// `/SubFilter`: `adbe.pkcs7.detached`, `ETSI.CAdES.detached`, …
+    public var subFilter: String
+    /// `/ByteRange`.
+    public var byteRange: [Int]
+    /// Whether the byte range reaches the end of the file: nothing was added after this signature.
+    public var coversWholeFile: Bool
+    /// How many bytes follow the signed range (a later revision, such as another signature).
+    public var bytesAppendedAfter: Int
+    /// `/Reason`, `/Location`, `/Name` and `/M` as the signature dictionary gives them (not signed in themselves,
+    /// but inside the signed range).
+    public var reason: String?
+    public var location: String?
+    public var name: String?
+    public var signingTimeText: String?
+    /// The CMS verdict: signature, message digest over the byte ranges, signer certificate, identity.
+    public var cms: CMSVerification
+
+    public var isValid: Bool { cms.isValid }
+}
+
+/// Finds every signature field of a PDF and verifies it.
+enum PDFSignatureVerifier {
+    static func verify(
+        _ bytes: [UInt8], verifier: CertificateVerifier, at time: Date, crls: [RevocationList]
+    ) throws -> [PDFSignatureVerification] {
+        var file = try PDFFile(bytes)
+        guard let catalog = try file.resolve(file.trailer["Root"])?.dictionary else {
+            throw PDFLexer.error("the catalog (/Root) is not a dictionary")
+        }
+        let fields = try file.resolve(try file.resolve(catalog["AcroForm"])?.dictionary?["Fields"])?.array ?? []
+        var signatures: [(name: String, dictionary: PDFDictionary)] = []
+        var visited: Set<PDFReference> = []
+        func walk(_ field: PDFObject, parentName: String?, inheritedType: String?, depth: Int) throws {
+            guard depth < 32 else { return }
+            if let reference = field.reference, !visited.insert(reference).inserted { return }
+            guard let dictionary = try file.resolve(field)?.dictionary else { return }
+            let partial = dictionary["T"]?.string.map(PDFObject.text(of:))
+            let name = [parentName, partial].compactMap { $0 }.joined(separator: ".")
+            let type = dictionary["FT"]?.name ?? inheritedType
+            if type == "Sig", let value = try file.resolve(dictionary["V"])?.dictionary {
+                signatures.append((name, value))
+            }
+            for kid in try file.resolve(dictionary["Kids"])?.array ?? [] {
+                try walk(kid, parentName: name.isEmpty ? nil : name, inheritedType: type, depth: depth + 1)
+            }
+        }
+        for field in fields { try walk(field, parentName: nil, inheritedType: nil, depth: 0) }
+
+        return try signatures.map { signature in
+            try verifySignature(
+                name: signature.name, signature.dictionary, bytes: bytes, verifier: verifier, at: time, crls: crls)
+        }
+    }
+
+    private static func verifySignature(
+        name: String, _ dictionary: PDFDictionary, bytes: [UInt8], verifier: CertificateVerifier, at time: Date,
+        crls: [RevocationList]
+    ) throws -> PDFSignatureVerification {
+        let subFilter = dictionary["SubFilter"]?.name ?? ""
+        let range = dictionary["ByteRange"]?.array?.compactMap(\.integer) ?? []
+        var report = PDFSignatureVerification(
+            fieldName: name, subFilter: subFilter, byteRange: range, coversWholeFile: false, bytesAppendedAfter: 0,
+            reason: dictionary["Reason"]?.string.map(PDFObject.text(of:)),
+            location: dictionary["Location"]?.string.map(PDFObject.text(of:)),
+            name: dictionary["Name"]?.string.map(PDFObject.text(of:)),
+            signingTimeText: dictionary["M"]?.string.map(PDFObject.text(of:)),
+            cms: CMSVerification(failures: [], isDetached: true))
+        guard PDFSignatureOptions.SubFilter(rawValue: subFilter) != nil else {
+            report.cms.failures.append(.malformed("the signature's /SubFilter \(subFilter) is not one this verifier reads"))
+            return report
+        }
+        if let problem = byteRangeProblem(range, bytes: bytes) {
+            report.cms.failures.append(.invalidByteRange(problem))
+            return report
+        }
+        let end = range[2] + range[3]
+        report.coversWholeFile = end == bytes.count
+        report.bytesAppendedAfter = bytes.count - end
+
+        // /Contents as the dictionary says it, and as the hole in the file holds it: they must be the same.
+        var hole = PDFLexer(bytes, at: range[1])
+        guard case .string(let holeBytes) = try hole.readObject(), hole.position == range[2],
+            let contents = dictionary["Contents"]?.string, contents == holeBytes
+        else {
+            report.cms.failures.append(.invalidByteRange("the hole is not this signature's /Contents"))
+            return report
+        }
+        // The SignedData is followed by the zero padding of the reserved space.
+        guard let element = DER.parse(contents[...]), contents[element.encoding.endIndex...].allSatisfy({ $0 == 0 })
+        else {
+            report.cms.failures.append(.malformed("/Contents does not hold one DER SignedData"))
+            return report
+        }
+        do {
+            report.cms = try CMSVerifier.verify(
+                Array(element.encoding),
+                detachedDigest: { hash in
+                    let digest = try StreamingDigest(hash)
+                    try digest.update(bytes[range[0]..<(range[0] + range[1])])
+                    try digest.update(bytes[range[2]..<(range[2] + range[3])])
+                    return try digest.finish()
+                }, verifier: verifier, at: time, crls: crls)
+            if !report.cms.isDetached {
+                report.cms.failures.append(.malformed("a PDF signature's SignedData must be detached"))
+            }
+        } catch let error as MynaVerifyError {
+            report.cms.failures.append(.malformed(error.reason))
+        }
+        return report
+    }
+
+    /// Why `range` is not a two-part byte range around a hex string hole inside the file, or `nil`.
+    private static func byteRangeProblem(_ range: [Int], bytes: [UInt8]) -> String? {
+        guard range.count == 4 else { return "/ByteRange has \(range.count) numbers; two ranges (four numbers) are read" }
+        guard range.allSatisfy({ $0 >= 0 }) else { return "/ByteRange has a negative number" }
+        guard range[0] == 0 else { return "the first range starts at \(range[0]), not at the start of the file" }
+        guard range[1] < range[2], range[2] <= bytes.count, range[3] <= bytes.count - range[2] else {
+            return "the ranges overlap or run past the end of the file (\(bytes.count) bytes)"
+        }
+        guard range[2] - range[1] >= 2, bytes[range[1]] == UInt8(ascii: "<"), bytes[range[2] - 1] == UInt8(ascii: ">")
+        else { return "the hole between the ranges is not a hex string" }
+        return nil
+    }
+}
