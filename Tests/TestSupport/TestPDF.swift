@@ -87,7 +87,9 @@ public enum TestPDF {
         try tool("pk12util", ["-i", pkcs12.path, "-d", "sql:\(database.path)", "-W", password])
         let nicknames = try TestProcess.run(
             URL(fileURLWithPath: "/usr/bin/env"), ["pdfsig", "-nssdir", "sql:\(database.path)", "-list-nicks"])
-        guard let nickname = nicknames.standardOutput.split(separator: "\n").first.map(String.init) else {
+        // "Certificate nicknames available:" and then one nickname a line.
+        let lines = nicknames.standardOutput.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let nickname = lines.first(where: { !$0.isEmpty && !$0.hasSuffix(":") }) else {
             throw TestSupportError("pdfsig -list-nicks found no key: \(nicknames.combinedOutput)")
         }
         try tool("pdfsig", [

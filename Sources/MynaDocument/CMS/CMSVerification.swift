@@ -100,14 +100,16 @@ enum CMSVerifier {
     ///   - verifier: checks the signer's certificate (its intermediates are the signature's other certificates).
     ///   - time: when the certificate is judged.
     ///   - crls: revocation lists for the certificate verifier.
+    ///   - zeroPadded: whether zero bytes may follow the ContentInfo (a PDF's `/Contents`).
     static func verify(
         _ der: [UInt8],
+        zeroPadded: Bool = false,
         detachedDigest: ((HashAlgorithm) throws -> [UInt8])?,
         verifier: CertificateVerifier,
         at time: Date,
         crls: [RevocationList]
     ) throws -> CMSVerification {
-        let cms = try CMSContentInfoHandle(der: der)
+        let cms = try CMSContentInfoHandle(der: der, zeroPadded: zeroPadded)
         guard cms.contentType == DER.objectIdentifier(CMSObjectIdentifier.signedData) else {
             throw MynaVerifyError(code: .malformedCMS, reason: "CMS: the ContentInfo is not a SignedData")
         }
@@ -131,6 +133,10 @@ enum CMSVerifier {
         let digest: [UInt8]
         if let content {
             digest = try hash.digest(content)
+            // Content given beside an attached signature must be the attached content.
+            if let detachedDigest, try detachedDigest(hash) != attributes.messageDigest {
+                result.failures.append(.messageDigestMismatch)
+            }
         } else if let detachedDigest {
             digest = try detachedDigest(hash)
         } else {

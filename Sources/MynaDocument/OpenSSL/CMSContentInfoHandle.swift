@@ -29,14 +29,23 @@ final class CMSContentInfoHandle {
         var signature: [UInt8]
     }
 
-    /// Parses a ContentInfo that spans all of `der`.
+    /// Parses a ContentInfo that spans all of `der` (BER too, as other signers write it: NSS uses indefinite
+    /// lengths).
     ///
+    /// - Parameter zeroPadded: whether zero bytes may follow the ContentInfo (a PDF's `/Contents` is padded so).
     /// - Throws: ``MynaVerifyError/Code/malformedCMS`` with OpenSSL's reasons.
-    init(der: [UInt8]) throws {
+    init(der: [UInt8], zeroPadded: Bool = false) throws {
+        pointer = try Self.decode(der, zeroPadded: zeroPadded)
+    }
+
+    private static func decode(_ der: [UInt8], zeroPadded: Bool) throws -> OpaquePointer {
         do throws(DERDecodingError) {
-            pointer = try decodeWholeDER(der, with: { d2i_CMS_ContentInfo(nil, $0, $1) }, free: CMS_ContentInfo_free)
+            return try decodeWholeDER(der, with: { d2i_CMS_ContentInfo(nil, $0, $1) }, free: CMS_ContentInfo_free)
         } catch .trailingBytes(let count) {
-            throw MynaVerifyError(code: .malformedCMS, reason: "CMS: \(count) bytes after the ContentInfo")
+            guard zeroPadded, der.suffix(count).allSatisfy({ $0 == 0 }) else {
+                throw MynaVerifyError(code: .malformedCMS, reason: "CMS: \(count) bytes after the ContentInfo")
+            }
+            return try decode(Array(der.dropLast(count)), zeroPadded: false)
         } catch {
             throw MynaVerifyError(
                 code: .malformedCMS, reason: "CMS: the ContentInfo does not decode (\(der.count) bytes)",

@@ -97,15 +97,10 @@ enum PDFSignatureVerifier {
             report.cms.failures.append(.invalidByteRange("the hole is not this signature's /Contents"))
             return report
         }
-        // The SignedData is followed by the zero padding of the reserved space.
-        guard let element = DER.parse(contents[...]), contents[element.encoding.endIndex...].allSatisfy({ $0 == 0 })
-        else {
-            report.cms.failures.append(.malformed("/Contents does not hold one DER SignedData"))
-            return report
-        }
         do {
+            // The SignedData (DER, or BER from signers such as NSS) is followed by the zero padding of the hole.
             report.cms = try CMSVerifier.verify(
-                Array(element.encoding),
+                contents, zeroPadded: true,
                 detachedDigest: { hash in
                     let digest = try StreamingDigest(hash)
                     try digest.update(bytes[range[0]..<(range[0] + range[1])])
