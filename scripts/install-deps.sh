@@ -2,7 +2,10 @@
 # Installs the Debian packages MynaKit builds and tests with. Safe to run again.
 set -euo pipefail
 
-packages=(pcscd libpcsclite-dev libssl-dev vsmartcard-vpcd opensc pcsc-tools valgrind)
+# Document signing's independent judges and PDF producers: pdfsig (poppler-utils), qpdf, cairo through rsvg-convert
+# (librsvg2-bin), and NSS's certutil and pk12util for pdfsig -add-signature (libnss3-tools).
+packages=(pcscd libpcsclite-dev libssl-dev vsmartcard-vpcd opensc pcsc-tools valgrind
+    poppler-utils qpdf librsvg2-bin libnss3-tools)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
