@@ -81,6 +81,16 @@ final class PDFReaderTests: XCTestCase {
         }
     }
 
+    func testPDFDates() throws {
+        let noon = Date(timeIntervalSince1970: 1_769_860_800)  // 2026-01-31T12:00:00Z
+        XCTAssertEqual(PDFSignatureVerifier.date(fromPDFDate: "D:20260131120000Z"), noon)
+        XCTAssertEqual(PDFSignatureVerifier.date(fromPDFDate: "D:20260131210000+09'00'"), noon)
+        XCTAssertEqual(PDFSignatureVerifier.date(fromPDFDate: "D:20260131070000-05'00"), noon)
+        XCTAssertEqual(PDFSignatureVerifier.date(fromPDFDate: "D:2026"), Date(timeIntervalSince1970: 1_767_225_600))
+        XCTAssertNil(PDFSignatureVerifier.date(fromPDFDate: "D:20261331120000Z"))
+        XCTAssertNil(PDFSignatureVerifier.date(fromPDFDate: "yesterday"))
+    }
+
     func testAnUnsignedPDFHasNoSignatures() throws {
         XCTAssertEqual(try DocumentFixture.verifier.verifyPDF(TestPDF.minimal()).count, 0)
     }

@@ -70,6 +70,7 @@ final class PDFSignatureTests: XCTestCase {
         XCTAssertEqual(verdict.fieldName, "Signature1")
         XCTAssertEqual(verdict.cms.identity?.name, Identity.sample.name)
         XCTAssertEqual(verdict.cms.signingTime, options.signingTime)
+        XCTAssertEqual(verdict.signingTime, options.signingTime, "/M says the same time")
     }
 
     func testACrossReferenceStreamPDFFromQPDFWithPAdES() throws {

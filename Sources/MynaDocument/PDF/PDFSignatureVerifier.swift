@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+public import Foundation
 
 /// One signature of a PDF and the verdict on it.
 public struct PDFSignatureVerification: Sendable {
@@ -24,6 +24,8 @@ public struct PDFSignatureVerification: Sendable {
     public var location: String?
     public var name: String?
     public var signingTimeText: String?
+    /// `/M` as a time, when it is a valid PDF date (section 7.9.4).
+    public var signingTime: Date? { signingTimeText.flatMap(PDFSignatureVerifier.date(fromPDFDate:)) }
     /// The CMS verdict: signature, message digest over the byte ranges, signer certificate, identity.
     public var cms: CMSVerification
 
@@ -114,6 +116,42 @@ enum PDFSignatureVerifier {
             report.cms.failures.append(.malformed(error.reason))
         }
         return report
+    }
+
+    /// A PDF date, `D:YYYYMMDDHHmmSSOHH'mm` with everything after the year optional and `O` one of `Z`, `+`, `-`.
+    static func date(fromPDFDate text: String) -> Date? {
+        var characters = Array(text.utf8)
+        if characters.starts(with: Array("D:".utf8)) { characters.removeFirst(2) }
+        var index = 0
+        func number(_ count: Int, default value: Int) -> Int? {
+            guard index + count <= characters.count, characters[index..<(index + count)].allSatisfy({ (0x30...0x39).contains($0) })
+            else { return index >= characters.count ? value : nil }
+            defer { index += count }
+            return characters[index..<(index + count)].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        }
+        guard let year = number(4, default: -1), year >= 0, let month = number(2, default: 1),
+            let day = number(2, default: 1), let hour = number(2, default: 0), let minute = number(2, default: 0),
+            let second = number(2, default: 0), (1...12).contains(month), (1...31).contains(day), hour < 24,
+            minute < 60, second < 61
+        else { return nil }
+        var offset = 0
+        if index < characters.count {
+            let sign = characters[index]
+            index += 1
+            if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                let hours = number(2, default: 0) ?? 0
+                if index < characters.count, characters[index] == UInt8(ascii: "'") { index += 1 }
+                let minutes = number(2, default: 0) ?? 0
+                offset = (hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
+            } else if sign != UInt8(ascii: "Z") {
+                return nil
+            }
+        }
+        var parts = DateComponents()
+        (parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second) = (year, month, day, hour, minute, second)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: parts).map { $0.addingTimeInterval(TimeInterval(-offset)) }
     }
 
     /// Why `range` is not a two-part byte range around a hex string hole inside the file, or `nil`.

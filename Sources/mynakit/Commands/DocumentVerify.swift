@@ -165,7 +165,7 @@ struct SignatureReport: Encodable {
         reason = pdf.reason
         location = pdf.location
         name = pdf.name
-        pdfSigningTime = pdf.signingTimeText
+        pdfSigningTime = pdf.signingTime.map(RFC3339.format) ?? pdf.signingTimeText
     }
 
     var lines: [String] {
