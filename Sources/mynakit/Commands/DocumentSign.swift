@@ -112,8 +112,9 @@ struct DocumentSign: AsyncParsableCommand, CardCommand {
                     bytes = try signer.signCMS(
                         contentDigest: digest, attachedContent: content, signingTime: time, sign: sign)
                 }
-                guard let signerCertificate else { throw CommandFailure(status: .cardCommunication, code: "error",
-                    message: "the signer returned no certificate") }
+                guard let signerCertificate else {
+                    throw CommandFailure(status: .cardCommunication, code: "error", message: "no signature was made")
+                }
                 return (bytes, signerCertificate)
             }
             try target.write(outcome.value.bytes)
