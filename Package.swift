@@ -13,6 +13,22 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// `mynakit --version`: the package version and the commit, from MYNAKIT_VERSION and MYNAKIT_COMMIT when the build
+/// has them (`make` and scripts/package-deb.sh export them: the top entry of packaging/changelog, the 12-digit commit),
+/// else this development version and `unknown`. Only a word of version characters gets through. SwiftPM caches the
+/// evaluated manifest by its text and the environment, so a changed variable rebuilds the C target, but anything the
+/// manifest found out by itself (`Context.gitInformation`) would stay as it was at the first build after a commit.
+let developmentVersion = "0.2.0-dev"
+
+func buildInfoWord(_ value: String?) -> String? {
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+~:_-")
+    guard let value, !value.isEmpty, value.count <= 64, value.allSatisfy(allowed.contains) else { return nil }
+    return value
+}
+
+let buildVersion = buildInfoWord(Context.environment["MYNAKIT_VERSION"]) ?? developmentVersion
+let buildCommit = buildInfoWord(Context.environment["MYNAKIT_COMMIT"]) ?? "unknown"
+
 let package = Package(
     name: "MynaKit",
     platforms: [.macOS(.v15)],
@@ -39,7 +55,7 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL",
             path: "CModules/COpenSSL",
-            pkgConfig: "openssl",
+            pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
 
@@ -78,10 +94,20 @@ let package = Package(
         ),
 
         // MARK: The CLI
+        .target(
+            name: "MynaKitBuildInfo",
+            cSettings: [
+                .define("MYNAKIT_VERSION", to: "\"\(buildVersion)\""),
+                .define("MYNAKIT_COMMIT", to: "\"\(buildCommit)\""),
+                // clang writes DWARF 5 by default, which Debian 12's valgrind (3.19) cannot read: the leak tests run
+                // the test bundle, this object included, under it. Swift writes DWARF 4.
+                .unsafeFlags(["-gdwarf-4"]),
+            ]
+        ),
         .executableTarget(
             name: "mynakit",
             dependencies: [
-                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaDocument", "MynaSimulator",
+                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaDocument", "MynaSimulator", "MynaKitBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 import MynaSpec
 import OpenSSLSupport
 import Synchronization

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 import OpenSSLSupport
 
 /// Verifies My Number card certificates: the chain to a trust anchor, validity at a given time, revocation, and the

@@ -4,7 +4,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
 import OpenSSLSupport
 
 /// The trust anchors that certificate chains must end in, such as the J-LIS authentication and signing roots.
@@ -45,17 +44,11 @@ public struct TrustStore: Sendable {
     public init(contentsOf paths: [String]) throws {
         var anchors: [Certificate] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                let names: [String]
-                do {
-                    names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                } catch {
-                    throw MynaVerifyError(code: .unreadableFile, reason: "\(path): \(error.localizedDescription)")
-                }
+            if LocalFiles.isDirectory(path) {
                 let extensions: Set<String> = ["pem", "crt", "cer", "der"]
-                for name in names where extensions.contains((name as NSString).pathExtension.lowercased()) {
-                    anchors += try Self.certificates(inFile: (path as NSString).appendingPathComponent(name))
+                for name in try LocalFiles.names(inDirectory: path)
+                where extensions.contains(LocalFiles.pathExtension(name).lowercased()) {
+                    anchors += try Self.certificates(inFile: LocalFiles.join(path, name))
                 }
             } else {
                 anchors += try Self.certificates(inFile: path)
@@ -66,7 +59,7 @@ public struct TrustStore: Sendable {
 
     private static func certificates(inFile path: String) throws -> [Certificate] {
         do {
-            return try Certificate.parseMany(bytes: readFileBytes(path))
+            return try Certificate.parseMany(bytes: LocalFiles.read(path))
         } catch let error as MynaVerifyError where error.code != .unreadableFile {
             throw MynaVerifyError(
                 code: error.code,

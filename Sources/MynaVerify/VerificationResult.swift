@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 
 /// The verdict of ``CertificateVerifier``: valid, or every reason why not.
 public struct VerificationResult: Sendable {

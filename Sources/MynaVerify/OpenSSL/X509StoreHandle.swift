@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 internal import COpenSSL
-import Foundation
+import FoundationEssentials
 import OpenSSLSupport
 
 /// Owns an OpenSSL `X509_STORE` filled with trust anchors, and runs chain verifications against it, each with an

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaCard
 import MynaVerify
 
@@ -49,6 +49,7 @@ struct Auth: AsyncParsableCommand, CardCommand {
             // PIN is asked for a certificate that would be rejected), the PIN is read with no transaction open, and
             // the second transaction reads the tries left and sends the VERIFY together, so the last-try guard still
             // sees the counter the VERIFY will spend.
+            _ = try OutputTarget.prepare("-")  // the verdict goes to stdout: it must be open before a PIN is spent
             let read = try await CardSession.run(card) { card in try card.jpki.readCertificate(.authentication) }
             // The certificate came from the card: it is trusted only once it chains to the given roots.
             let result = verifier.verify(leafBytes: read.value, intermediates: [], at: Date(), crls: revocationLists)
@@ -98,7 +99,7 @@ struct Auth: AsyncParsableCommand, CardCommand {
                 if let serial = report.serialNumber { lines.append("certificate serial: \(serial)") }
                 if let subject = report.subject { lines.append("subject: \(subject)") }
                 lines += report.failures.map { "FAIL: \($0)" }
-                let seconds = String(format: "%.3f", report.seconds)
+                let seconds = TextFormat.printf("%.3f", report.seconds)
                 lines.append("APDUs: \(report.apduCount), time: \(seconds) s, reader: \(report.reader)")
                 return lines.joined(separator: "\n")
             }

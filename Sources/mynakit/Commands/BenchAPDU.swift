@@ -6,7 +6,7 @@
 
 import ArgumentParser
 import Dispatch
-import Foundation
+import FoundationEssentials
 import MynaCard
 import SmartCard
 
@@ -28,7 +28,7 @@ struct BenchAPDU: AsyncParsableCommand, CardCommand {
     var aid = Hex.encode(JPKIApplet.aid)
 
     @Option(help: "EF to read (hex FID). Default: the authentication certificate.")
-    var file = String(format: "%04X", JPKIApplet.EF.authenticationCertificate)
+    var file = TextFormat.printf("%04X", JPKIApplet.EF.authenticationCertificate)
 
     @Option(help: "Le of each READ BINARY (hex, 00 = 256).")
     var le = "00"
@@ -67,7 +67,7 @@ struct BenchAPDU: AsyncParsableCommand, CardCommand {
             if output.json {
                 Reporter.printJSON(["count": Double(count), "seconds": seconds, "apduPerSecond": rate])
             } else {
-                print(String(format: "%.1f apdu/s", rate))
+                print(TextFormat.printf("%.1f apdu/s", rate))
             }
         }
     }

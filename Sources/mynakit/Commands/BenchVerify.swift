@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaVerify
 
 /// `mynakit bench verify --cert F --roots F… --in F --signature F [--count N]`
@@ -82,7 +82,7 @@ struct BenchVerify: AsyncParsableCommand, GlobalOptionsCommand {
                     message: "\(failures) of \(count) verifications failed"
                 )
             }
-            print(String(format: "%.1f verify/s", Double(count) / seconds))
+            print(TextFormat.printf("%.1f verify/s", Double(count) / seconds))
         }
     }
 }

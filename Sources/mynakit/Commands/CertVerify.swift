@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaVerify
 
 /// `mynakit cert verify FILE --kind auth|sign --roots FILE… [--crl FILE…] [--at TIME] [--json]`
@@ -96,7 +96,7 @@ struct CertVerifyReport: Encodable {
         serialNumber = leaf.serialNumber
         notBefore = RFC3339.format(leaf.notBefore)
         notAfter = RFC3339.format(leaf.notAfter)
-        sha256Fingerprint = leaf.sha256Fingerprint.map { String(format: "%02X", $0) }.joined(separator: ":")
+        sha256Fingerprint = leaf.sha256Fingerprint.map { TextFormat.printf("%02X", $0) }.joined(separator: ":")
         if result.profile == .signing {
             do {
                 identity = try JPKIIdentity.ifPresent(in: leaf)

@@ -49,6 +49,7 @@ struct MyNumberCommand: AsyncParsableCommand, CardCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
+            _ = try OutputTarget.prepare("-")  // the result goes to stdout: it must be open before a PIN is spent
             let secret = try pin.readPIN(.cardInfo)
             let allowLastTry = pin.allowLastTry
             let outcome = try await CardSession.run(card) { card in

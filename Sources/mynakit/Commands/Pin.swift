@@ -62,6 +62,7 @@ struct PinVerify: AsyncParsableCommand, CardCommand {
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
+            _ = try OutputTarget.prepare("-")  // the result goes to stdout: it must be open before a PIN is spent
             let secret = try pin.readPIN(kind)
             let kind = self.kind
             let allowLastTry = pin.allowLastTry
@@ -95,7 +96,7 @@ struct PINTriesReport: Encodable {
 
     /// `label`, padded to `width`, then `N of M tries left` and `(BLOCKED)` when it is.
     func line(label: String, width: Int) -> String {
-        label.padding(toLength: width, withPad: " ", startingAt: 0)
+        TextFormat.padded(label, toWidth: width)
             + "\(triesLeft) of \(maximumTries) tries left\(blocked ? " (BLOCKED)" : "")"
     }
 }

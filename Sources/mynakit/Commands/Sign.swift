@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaCard
 import MynaVerify
 import SmartCard
@@ -48,6 +48,7 @@ struct Sign: AsyncParsableCommand, CardCommand {
         try await Reporter.run(json: output.json) {
             // Everything that can fail without the card fails first: the output path, the input, an empty message.
             let target = try out.map { try OutputTarget.prepare($0, binary: true) }
+            if out == nil { _ = try OutputTarget.prepare("-") }  // the hex goes to stdout: it must be open
             let data = try input.map(readFile) ?? Hex.decode(challenge ?? "")
             guard !data.isEmpty else {
                 throw CommandFailure(

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaSimulator
 import MynaSpec
 
@@ -165,19 +165,17 @@ struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
                 testPKI = try TestPKI.loadOrCreate(at: directory, identity: identity)
                 let authRoot = directory.appendingPathComponent(TestPKI.FileName.authRoot).path
                 let signRoot = directory.appendingPathComponent(TestPKI.FileName.signRoot).path
-                FileHandle.standardError.write(Data("mynakit sim: trust anchors \(authRoot) and \(signRoot)\n".utf8))
+                StandardStreams.writeError("mynakit sim: trust anchors \(authRoot) and \(signRoot)\n")
             } else {
                 testPKI = try TestPKI.generate(identity: identity)
-                FileHandle.standardError.write(
-                    Data("mynakit sim: PKI generated in memory only; pass --pki DIR to keep its trust anchors\n".utf8)
-                )
+                StandardStreams.writeError(
+                    "mynakit sim: PKI generated in memory only; pass --pki DIR to keep its trust anchors\n")
             }
             let card = try VirtualMyNumberCard(configuration: configuration, pki: testPKI)
-            let atrText = card.atr.map { String(format: "%02X", $0) }.joined(separator: " ")
-            FileHandle.standardError.write(
-                Data(("mynakit sim: serving a virtual My Number card to vpcd at 127.0.0.1:\(port) "
-                    + "(\(extended ? "extended" : "short")-length profile, ATR \(atrText))\n").utf8)
-            )
+            let atrText = card.atr.map { TextFormat.printf("%02X", $0) }.joined(separator: " ")
+            StandardStreams.writeError(
+                "mynakit sim: serving a virtual My Number card to vpcd at 127.0.0.1:\(port) "
+                    + "(\(extended ? "extended" : "short")-length profile, ATR \(atrText))\n")
             let link = VPCDLink(
                 card: card,
                 host: "127.0.0.1",
@@ -194,7 +192,7 @@ struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
 extension Sim {
     /// `--log-apdus`: one line per answered APDU, header only.
     @Sendable static func logAPDU(_ header: [UInt8]) {
-        let line = "apdu " + header.map { String(format: "%02X", $0) }.joined(separator: " ") + "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        let line = "apdu " + header.map { TextFormat.printf("%02X", $0) }.joined(separator: " ") + "\n"
+        StandardStreams.writeError(line)
     }
 }

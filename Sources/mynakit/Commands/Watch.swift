@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaCard
 import SmartCard
 
@@ -89,7 +89,7 @@ struct Watch: AsyncParsableCommand, GlobalOptionsCommand {
     }
 
     static func describe(_ event: ReaderEvent) -> [EventJSON] {
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = RFC3339.format(Date())
         func line(_ kind: String, _ state: ReaderState?, reader: String? = nil, detail: String? = nil) -> EventJSON {
             let atr = state.flatMap { $0.atr.isEmpty ? nil : $0.atr }
             return EventJSON(

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 public import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Logging
 import MynaCard
 import SmartCard

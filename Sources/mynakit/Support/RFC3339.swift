@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+import FoundationEssentials
 
 /// Times on the command line: RFC 3339 with an explicit zone, nothing else.
 ///
@@ -77,9 +77,8 @@ enum RFC3339 {
         let days = Int((Double(total) / 86_400).rounded(.down))
         let secondsOfDay = total - days * 86_400
         let (year, month, day) = civilFromDays(days)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, secondsOfDay / 3600, secondsOfDay / 60 % 60,
-            secondsOfDay % 60)
+        let hour = secondsOfDay / 3600, minute = secondsOfDay / 60 % 60, second = secondsOfDay % 60
+        return TextFormat.printf("%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, hour, minute, second)
     }
 
     private static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
