@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 
 /// Signs documents with a key held elsewhere: the card's signing key (署名用電子証明書), through a closure that
 /// gets the digest to sign and answers the signature with the signer's certificate.

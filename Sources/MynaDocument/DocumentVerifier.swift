@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 
 /// Verifies document signatures made with a JPKI signing certificate: CMS SignedData files (`.p7s`, detached or
 /// attached) and PDF signatures.

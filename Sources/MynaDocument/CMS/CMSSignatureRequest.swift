@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 
 /// A CMS (RFC 5652) signature in two steps around a signer that holds the key elsewhere, such as the card:
 /// first the signed attributes and the digest the signer signs (``digestToSign``), then, with the signature and the

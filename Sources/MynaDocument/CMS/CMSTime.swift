@@ -4,19 +4,18 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+import FoundationEssentials
 
 /// The signing-time attribute's value: UTCTime for 1950 to 2049, GeneralizedTime otherwise (RFC 5652 section
 /// 11.3), always in UTC with seconds and `Z`.
 enum CMSTime {
     static func encode(_ date: Date) -> [UInt8] {
-        let parts = components(date)
-        let digits = [parts.month, parts.day, parts.hour, parts.minute, parts.second].map(twoDigits).joined()
-        if (1950...2049).contains(parts.year) {
-            return DER.element(DER.Tag.utcTime, Array((twoDigits(parts.year % 100) + digits + "Z").utf8))
+        let time = CivilTime(date)
+        let rest = [time.month, time.day, time.hour, time.minute, time.second].map { CivilTime.digits($0, 2) }.joined()
+        if (1950...2049).contains(time.year) {
+            return DER.element(DER.Tag.utcTime, Array((CivilTime.digits(time.year % 100, 2) + rest + "Z").utf8))
         }
-        return DER.element(
-            DER.Tag.generalizedTime, Array((String(format: "%04d", parts.year) + digits + "Z").utf8))
+        return DER.element(DER.Tag.generalizedTime, Array((CivilTime.digits(time.year, 4) + rest + "Z").utf8))
     }
 
     /// The time in a UTCTime or GeneralizedTime element (`Z` only, as RFC 5280 and 5652 require), or `nil`.
@@ -38,30 +37,8 @@ enum CMSTime {
         }
         var year = number(yearDigits)
         if yearDigits == 2 { year += year < 50 ? 2000 : 1900 }
-        var parts = DateComponents()
-        parts.year = year
-        parts.month = number(2)
-        parts.day = number(2)
-        parts.hour = number(2)
-        parts.minute = number(2)
-        parts.second = number(2)
-        guard let month = parts.month, (1...12).contains(month), let day = parts.day, (1...31).contains(day),
-            let hour = parts.hour, hour < 24, let minute = parts.minute, minute < 60, let second = parts.second,
-            second < 61
-        else { return nil }
-        return calendar.date(from: parts)
+        return CivilTime(
+            year: year, month: number(2), day: number(2), hour: number(2), minute: number(2), second: number(2)
+        ).date
     }
-
-    static func components(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return (parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
-    }
-
-    private static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
-
-    private static func twoDigits(_ value: Int) -> String { String(format: "%02d", value) }
 }

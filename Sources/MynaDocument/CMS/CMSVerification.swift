@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 import OpenSSLSupport
 
 /// Why a document signature is not valid. Certificate problems come as ``certificateRejected(_:)`` with the

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+import FoundationEssentials
 
 /// The signed attributes a verifier reads, parsed from the DER of each attribute that OpenSSL hands out.
 struct SignedAttributes {

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+import FoundationEssentials
 
 /// A `.p7s` file as tools write it: DER, or PEM with the label `CMS` (`openssl cms -outform PEM`) or `PKCS7`.
 public enum SignedDataFile {
@@ -13,13 +13,12 @@ public enum SignedDataFile {
     /// - Throws: ``MynaVerifyError/Code/malformedCMS`` when the bytes are neither DER nor such a PEM block.
     public static func der(_ bytes: [UInt8]) throws -> [UInt8] {
         if bytes.first == DER.Tag.sequence { return bytes }
-        let text = String(decoding: bytes, as: UTF8.self)
         for label in ["CMS", "PKCS7"] {
-            guard let begin = text.range(of: "-----BEGIN \(label)-----"),
-                let end = text.range(of: "-----END \(label)-----", range: begin.upperBound..<text.endIndex)
+            guard let begin = bytes.firstRange(of: Array("-----BEGIN \(label)-----".utf8)),
+                let end = bytes[begin.upperBound...].firstRange(of: Array("-----END \(label)-----".utf8))
             else { continue }
-            let body = text[begin.upperBound..<end.lowerBound].filter { !$0.isWhitespace }
-            if let data = Data(base64Encoded: String(body)) { return [UInt8](data) }
+            let body = bytes[begin.upperBound..<end.lowerBound].filter { !PDFLexer.isWhitespace($0) }
+            if let data = Data(base64Encoded: Data(body)) { return [UInt8](data) }
         }
         throw MynaVerifyError(code: .malformedCMS, reason: "not a CMS signature: neither DER nor a PEM CMS or PKCS7 block")
     }

@@ -94,7 +94,8 @@ indirect enum PDFObject: Equatable, Sendable {
             if byte > 0x20, byte < 0x7F, !PDFLexer.isDelimiter(byte), byte != UInt8(ascii: "#") {
                 output.append(byte)
             } else {
-                output += Array(String(format: "#%02X", byte).utf8)
+                let digits = Array("0123456789ABCDEF".utf8)
+                output += [UInt8(ascii: "#"), digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
             }
         }
         return output

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 import OpenSSLSupport
 
 /// How a PDF signature is written.
@@ -232,9 +232,9 @@ public struct PDFSignaturePreparation: Sendable {
 
     /// `D:YYYYMMDDHHmmSS+00'00'` (section 7.9.4), in UTC.
     static func pdfDate(_ date: Date) -> String {
-        let parts = CMSTime.components(date)
-        return String(
-            format: "D:%04d%02d%02d%02d%02d%02d+00'00'", parts.year, parts.month, parts.day, parts.hour, parts.minute,
-            parts.second)
+        let time = CivilTime(date)
+        return "D:" + CivilTime.digits(time.year, 4)
+            + [time.month, time.day, time.hour, time.minute, time.second].map { CivilTime.digits($0, 2) }.joined()
+            + "+00'00'"
     }
 }

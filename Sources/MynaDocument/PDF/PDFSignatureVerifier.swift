@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 
 /// One signature of a PDF and the verdict on it.
 public struct PDFSignatureVerification: Sendable {
@@ -131,8 +131,7 @@ enum PDFSignatureVerifier {
         }
         guard let year = number(4, default: -1), year >= 0, let month = number(2, default: 1),
             let day = number(2, default: 1), let hour = number(2, default: 0), let minute = number(2, default: 0),
-            let second = number(2, default: 0), (1...12).contains(month), (1...31).contains(day), hour < 24,
-            minute < 60, second < 61
+            let second = number(2, default: 0)
         else { return nil }
         var offset = 0
         if index < characters.count {
@@ -147,11 +146,8 @@ enum PDFSignatureVerifier {
                 return nil
             }
         }
-        var parts = DateComponents()
-        (parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second) = (year, month, day, hour, minute, second)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: parts).map { $0.addingTimeInterval(TimeInterval(-offset)) }
+        return CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second).date
+            .map { $0.addingTimeInterval(TimeInterval(-offset)) }
     }
 
     /// Why `range` is not a two-part byte range around a hex string hole inside the file, or `nil`.

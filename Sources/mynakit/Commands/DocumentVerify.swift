@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaDocument
 
 /// `mynakit document verify FILE [--content FILE] --roots FILE… [--crl FILE…] [--at TIME] [--require-full-coverage]`
