@@ -71,6 +71,9 @@ struct DocumentSign: AsyncParsableCommand, CardCommand {
         if !HashAlgorithm.documentAlgorithms.contains(hash) {
             throw ValidationError("document signatures use sha256, sha384 or sha512")
         }
+        if file == "-" && pin.pinStdin {
+            throw ValidationError("the file comes from standard input: give the password with --pin-env or a prompt")
+        }
         if pdf && attached { throw ValidationError("--attached is for CMS files; a PDF signature is always detached") }
         if !pdf && (pades || reason != nil || location != nil || name != nil || field != nil) {
             throw ValidationError("--pades, --reason, --location, --name and --field need --pdf")
