@@ -176,6 +176,8 @@ let package = Package(
             path: "Tests/Fuzz/FuzzVirtualCard", swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzVerify", dependencies: ["FuzzSupport", "MynaVerify"], path: "Tests/Fuzz/FuzzVerify",
             swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzDocument", dependencies: ["FuzzSupport", "MynaDocument"],
+            path: "Tests/Fuzz/FuzzDocument", swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzMynaCardRead", dependencies: ["FuzzSupport", "MynaCard", "SmartCard"],
             path: "Tests/Fuzz/FuzzMynaCardRead", swiftSettings: swiftSettings),
     ]
