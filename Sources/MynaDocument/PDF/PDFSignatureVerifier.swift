@@ -42,7 +42,8 @@ enum PDFSignatureVerifier {
             throw PDFLexer.error("the catalog (/Root) is not a dictionary")
         }
         let fields = try file.resolve(try file.resolve(catalog["AcroForm"])?.dictionary?["Fields"])?.array ?? []
-        var signatures: [(name: String, dictionary: PDFDictionary)] = []
+        // A signature whose dictionary cannot be read is reported as such; the others are still verified.
+        var signatures: [(name: String, dictionary: Result<PDFDictionary, MynaVerifyError>)] = []
         var visited: Set<PDFReference> = []
         func walk(_ field: PDFObject, parentName: String?, inheritedType: String?, depth: Int) throws {
             guard depth < 32 else { return }
@@ -51,8 +52,12 @@ enum PDFSignatureVerifier {
             let partial = dictionary["T"]?.string.map(PDFObject.text(of:))
             let name = [parentName, partial].compactMap { $0 }.joined(separator: ".")
             let type = dictionary["FT"]?.name ?? inheritedType
-            if type == "Sig", let value = try file.resolve(dictionary["V"])?.dictionary {
-                signatures.append((name, value))
+            if type == "Sig", dictionary["V"] != nil {
+                do {
+                    if let value = try file.resolve(dictionary["V"])?.dictionary { signatures.append((name, .success(value))) }
+                } catch let error as MynaVerifyError {
+                    signatures.append((name, .failure(error)))
+                }
             }
             for kid in try file.resolve(dictionary["Kids"])?.array ?? [] {
                 try walk(kid, parentName: name.isEmpty ? nil : name, inheritedType: type, depth: depth + 1)
@@ -61,8 +66,15 @@ enum PDFSignatureVerifier {
         for field in fields { try walk(field, parentName: nil, inheritedType: nil, depth: 0) }
 
         return try signatures.map { signature in
-            try verifySignature(
-                name: signature.name, signature.dictionary, bytes: bytes, verifier: verifier, at: time, crls: crls)
+            switch signature.dictionary {
+            case .success(let dictionary):
+                return try verifySignature(
+                    name: signature.name, dictionary, bytes: bytes, verifier: verifier, at: time, crls: crls)
+            case .failure(let error):
+                return PDFSignatureVerification(
+                    fieldName: signature.name, subFilter: "", byteRange: [], coversWholeFile: false,
+                    bytesAppendedAfter: 0, cms: CMSVerification(failures: [.malformed(error.reason)], isDetached: true))
+            }
         }
     }
 
