@@ -65,15 +65,16 @@ enum PDFSignatureVerifier {
         }
         for field in fields { try walk(field, parentName: nil, inheritedType: nil, depth: 0) }
 
-        return try signatures.map { signature in
-            switch signature.dictionary {
-            case .success(let dictionary):
+        return signatures.map { signature in
+            do {
                 return try verifySignature(
-                    name: signature.name, dictionary, bytes: bytes, verifier: verifier, at: time, crls: crls)
-            case .failure(let error):
+                    name: signature.name, signature.dictionary.get(), bytes: bytes, verifier: verifier, at: time,
+                    crls: crls)
+            } catch {
+                let reason = (error as? MynaVerifyError)?.reason ?? String(describing: error)
                 return PDFSignatureVerification(
                     fieldName: signature.name, subFilter: "", byteRange: [], coversWholeFile: false,
-                    bytesAppendedAfter: 0, cms: CMSVerification(failures: [.malformed(error.reason)], isDetached: true))
+                    bytesAppendedAfter: 0, cms: CMSVerification(failures: [.malformed(reason)], isDetached: true))
             }
         }
     }
