@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "SmartCard", targets: ["SmartCard"]),
         .library(name: "MynaCard", targets: ["MynaCard"]),
         .library(name: "MynaVerify", targets: ["MynaVerify"]),
+        .library(name: "MynaDocument", targets: ["MynaDocument"]),
         .library(name: "MynaSimulator", targets: ["MynaSimulator"]),
         .library(name: "MynaImaging", targets: ["MynaImaging"]),
         .executable(name: "mynakit", targets: ["mynakit"]),
@@ -87,6 +88,12 @@ let package = Package(
             dependencies: ["COpenSSL", "OpenSSLSupport", "MynaSpec"],
             swiftSettings: swiftSettings
         ),
+        // CMS and PDF signatures made with the card's signing key, and their verification (Docs/DocumentSigning.md).
+        .target(
+            name: "MynaDocument",
+            dependencies: ["MynaVerify", "OpenSSLSupport", "COpenSSL", "MynaSpec"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "MynaSimulator",
             dependencies: ["SmartCard", "MynaSpec", "COpenSSL", "OpenSSLSupport", "MynaImaging"],
@@ -109,7 +116,8 @@ let package = Package(
         .executableTarget(
             name: "mynakit",
             dependencies: [
-                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator", "MynaKitBuildInfo", "MynaImaging",
+                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaDocument", "MynaSimulator", "MynaKitBuildInfo",
+                "MynaImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -148,6 +156,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MynaDocumentTests",
+            dependencies: ["MynaDocument", "MynaCard", "MynaSimulator", "SmartCard", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "SmartCard", "MynaSpec", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport",
@@ -165,7 +178,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaCard", "MynaVerify"], swiftSettings: swiftSettings
+            name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaCard", "MynaVerify", "MynaDocument"],
+            swiftSettings: swiftSettings
         ),
 
         // MARK: Fuzz targets (Docs/Fuzzing.md; scripts/fuzz.sh builds them with -sanitize=fuzzer,address)
@@ -183,6 +197,8 @@ let package = Package(
             path: "Tests/Fuzz/FuzzVirtualCard", swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzVerify", dependencies: ["FuzzSupport", "MynaVerify"], path: "Tests/Fuzz/FuzzVerify",
             swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzDocument", dependencies: ["FuzzSupport", "MynaDocument"],
+            path: "Tests/Fuzz/FuzzDocument", swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzMynaCardRead", dependencies: ["FuzzSupport", "MynaCard", "SmartCard"],
             path: "Tests/Fuzz/FuzzMynaCardRead", swiftSettings: swiftSettings),
     ]

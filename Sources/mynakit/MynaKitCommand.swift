@@ -23,6 +23,7 @@ struct MynaKitCommand: AsyncParsableCommand {
             Info.self,
             Cert.self,
             Sign.self,
+            Document.self,
             Pin.self,
             MyNumberCommand.self,
             SurfaceCommand.self,
