@@ -4,20 +4,21 @@
 //
 //===----------------------------------------------------------------------===//
 
-import FoundationEssentials
+public import FoundationEssentials
 
-/// A UTC time split into calendar fields and back, for the time formats of CMS (UTCTime, GeneralizedTime) and PDF
-/// (`D:YYYYMMDDHHmmSS`), in the proleptic Gregorian calendar (Howard Hinnant's public-domain day algorithms).
-struct CivilTime: Equatable {
-    var year: Int
-    var month: Int
-    var day: Int
-    var hour: Int
-    var minute: Int
-    var second: Int
+/// A UTC time split into calendar fields and back, for the time formats of CMS (UTCTime, GeneralizedTime), PDF
+/// (`D:YYYYMMDDHHmmSS`) and the command line (RFC 3339), in the proleptic Gregorian calendar (Howard Hinnant's
+/// public-domain day algorithms): years 0000-9999 and before 1970 included, no time-zone database needed.
+public struct CivilTime: Equatable, Sendable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    public var hour: Int
+    public var minute: Int
+    public var second: Int
 
     /// The fields of `date` in UTC, seconds rounded down.
-    init(_ date: Date) {
+    public init(_ date: Date) {
         let total = Int(date.timeIntervalSince1970.rounded(.down))
         let days = Int((Double(total) / 86_400).rounded(.down))
         let seconds = total - days * 86_400
@@ -35,12 +36,12 @@ struct CivilTime: Equatable {
         second = seconds % 60
     }
 
-    init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+    public init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
         (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
     }
 
     /// The fields as a time, or `nil` when one is out of range (a 31 April, a 25th hour).
-    var date: Date? {
+    public var date: Date? {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         guard (1...12).contains(month), day >= 1, day <= monthDays[month - 1], (0..<24).contains(hour),
@@ -56,7 +57,7 @@ struct CivilTime: Equatable {
     }
 
     /// `value` in decimal, zero-padded to `width` digits.
-    static func digits(_ value: Int, _ width: Int) -> String {
+    public static func digits(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
