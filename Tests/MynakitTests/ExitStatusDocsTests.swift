@@ -118,6 +118,7 @@ final class ExitStatusDocsTests: XCTestCase {
             MynaVerifyError(code: .init(rawValue: "malformed-cms"), reason: ""),
             MynaVerifyError(code: .init(rawValue: "malformed-pdf"), reason: ""),
             MynaVerifyError(code: .init(rawValue: "unsupported-document"), reason: ""),
+            MynaVerifyError(code: .init(rawValue: "signature-mismatch"), reason: ""),
             MynaCardError(.wrongPIN, ""), MynaCardError(.lastTryRefused, ""), MynaCardError(.pinBlocked, ""),
             MynaCardError(.invalidPINFormat, ""), MynaCardError(.notMyNumberCard, ""), MynaCardError(.invalidArgument, ""),
             MynaCardError(.unexpectedStatus, ""), MynaCardError(.malformedData, ""), MynaCardError(.cardReset, ""),
