@@ -38,18 +38,33 @@ final class JSONSchemaTests: XCTestCase {
     }
 
     override func tearDown() async throws {
-        if let link { try await VPCDRig.remove(link) }
+        if let link { try await VPCDRig.remove(link, reader: readerName) }
         link = nil
     }
+
+    /// The reader the card went into: the first of the two vpcd readers that is empty (other suites on the shared
+    /// machine may hold one).
+    var readerName = VPCDRig.reader0
 
     func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration()) async throws {
         try await VPCDRig.requirePCSCD()
         card = try VirtualMyNumberCard(configuration: configuration, pki: Self.pki)
-        link = try await VPCDRig.insert(card, options: .init())
+        let busy = try await PCSCContext().state(of: VPCDRig.reader0).isCardPresent
+        readerName = busy ? VPCDRig.reader1 : VPCDRig.reader0
+        link = try await VPCDRig.insert(
+            card, port: busy ? VPCDRig.port1 : VPCDRig.port0, reader: readerName, options: .init())
+    }
+
+    /// Takes the card out, to insert another.
+    func removeCard() async throws {
+        if let link { try await VPCDRig.remove(link, reader: readerName) }
+        link = nil
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-    var reader: [String] { ["--reader", VPCDRig.reader0] }
+    var reader: [String] { ["--reader", readerName] }
+    /// A trust directory of this test's own (it need not exist yet).
+    var trustDirectory: [String: String] { [TrustTestCA.environmentVariable: path("trust")] }
 
     /// Runs `mynakit arguments…`, expects `status`, and checks stdout against the schema `id` (`mynakit:info`).
     @discardableResult
@@ -84,8 +99,10 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertEqual(Self.checker.schemaProblems(), [])
         let expected = [
             "error", "readers", "watch-event", "atr", "doctor", "pin-tries", "info", "cert-read", "sign", "pin-status",
-            "pin-verify", "sex", "mynumber", "apdu", "failure", "cert-verify", "verify-signature", "auth", "bench-apdu",
-            "bench-verify",
+            "pin-verify", "sex", "authenticity", "mynumber", "surface", "surface-image", "apdu", "failure",
+            "trust-anchor", "revocation", "cert-verify", "verify-signature", "auth", "trust-root", "trust-add",
+            "trust-list", "trust-show", "trust-remove", "document-sign", "document-verify", "document-signature",
+            "bench-apdu", "bench-verify",
         ].map { "mynakit:" + $0 }
         XCTAssertEqual(Set(Self.checker.schemas.keys), Set(expected))
     }
@@ -109,6 +126,34 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertEqual(sign?["valid"], .bool(true))
         XCTAssertEqual(sign?["kind"], .string("sign"))
         XCTAssertEqual(sign?["identity"]?["sex"], .object(["code": .string("2"), "label": .string("female")]))
+        // The simulator's root has J-LIS's name and a fingerprint of its own: never production.
+        XCTAssertEqual(sign?["trustAnchor"]?["classification"], .string("jlis-unpinned"))
+        XCTAssertEqual(
+            sign?["trustAnchor"]?["sha256Fingerprint"], .string(try TrustTestCA.opensslFingerprint(path("sign-root.pem"))))
+        XCTAssertEqual(sign?["testHierarchy"], .bool(false))
+        XCTAssertEqual(sign?["revocation"]?["source"], .string("not-checked"))
+
+        // With a CRL of the root: the file that was used and its update times, as openssl reads them.
+        let ca = try TrustTestCA(in: directory.appendingPathComponent("ca"))
+        let crl = try ca.crl(issuer: path("auth-root.pem"), key: path("auth-root.key.pem")).path
+        let checked = try check(
+            ["cert", "verify", path("auth.pem"), "--kind", "auth", "--roots", path("auth-root.pem"), "--crl", crl,
+             "--require-revocation", "--json"], "mynakit:cert-verify")
+        XCTAssertEqual(checked?["revocation"]?["source"], .string("crl"))
+        XCTAssertEqual(checked?["revocation"]?["file"], .string(crl))
+        let (thisUpdate, nextUpdate) = try TrustTestCA.opensslUpdateTimes(crl)
+        XCTAssertEqual(checked?["revocation"]?["thisUpdate"], .string(thisUpdate))
+        XCTAssertEqual(checked?["revocation"]?["nextUpdate"], .string(nextUpdate))
+        // Without one, --require-revocation fails the verdict.
+        let unchecked = try check(
+            ["cert", "verify", path("auth.pem"), "--kind", "auth", "--roots", path("auth-root.pem"),
+             "--require-revocation", "--json"], "mynakit:cert-verify", status: 5)
+        XCTAssertEqual(unchecked?["failures"]?.codes, ["crl-missing"])
+        XCTAssertEqual(unchecked?["revocation"]?["source"], .string("not-checked"))
+        // No --roots and an empty trust directory: nothing to verify against.
+        try checkError(
+            ["cert", "verify", path("auth.pem"), "--kind", "auth", "--json"], status: 64, code: "no-trust-anchors",
+            environment: trustDirectory)
         let swapped = try check(
             ["cert", "verify", path("auth.pem"), "--kind", "sign", "--roots", path("auth-root.pem"), "--json"],
             "mynakit:cert-verify", status: 5)
@@ -253,7 +298,8 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertEqual(signed?["key"], .string("sign"))
 
         let number = try check(["mynumber", "--pin-stdin", "--json"] + reader, "mynakit:mynumber", stdin: "1234\n")
-        XCTAssertEqual(number?["myNumberMasked"], .bool(true))
+        XCTAssertEqual(number?["myNumberMasked"], .string("********9018"))
+        XCTAssertNil(number?["myNumber"], "all 12 digits only with --reveal")
 
         try check(["apdu", "00A4040C0AD392F000260100000001", "00B0000004", "--json"] + reader, "mynakit:apdu")
         let bench = try check(["bench", "apdu", "--count", "5", "--json"] + reader, "mynakit:bench-apdu")
@@ -271,6 +317,207 @@ final class JSONSchemaTests: XCTestCase {
             stdin: "1234\n")
         XCTAssertEqual(rejected?["verdict"], .string("certificate-rejected"))
         XCTAssertEqual(rejected?["failures"]?.codes, ["unknown-issuer"])
+        XCTAssertNil(rejected?["trustAnchor"], "no anchor reached")
+        XCTAssertEqual(rejected?["testHierarchy"], .bool(false))
+
+        // Without --roots: the trust directory. Empty, the command stops before the card is touched.
+        try checkError(
+            ["auth", "--pin-stdin", "--json"] + reader, status: 64, code: "no-trust-anchors", stdin: "1234\n",
+            environment: trustDirectory)
+        let traced = try CLI.run(
+            ["auth", "--pin-stdin", "--json", "--trace"] + reader, stdin: "1234\n", environment: trustDirectory)
+        XCTAssertEqual(traced.status, 64)
+        XCTAssertFalse(traced.stderr.contains("trace: #"), "no APDU without trust anchors: \(traced.stderr)")
+        // With the simulator's root admitted (it carries J-LIS's name with an unpinned fingerprint).
+        try check(["trust", "add", "--accept-unpinned", path("auth-root.pem"), "--json"], "mynakit:trust-add",
+            environment: trustDirectory)
+        let directory = try check(
+            ["auth", "--pin-stdin", "--json"] + reader, "mynakit:auth", stdin: "1234\n", environment: trustDirectory)
+        XCTAssertEqual(directory?["verdict"], .string("authenticated"))
+        XCTAssertEqual(directory?["trustAnchor"]?["classification"], .string("jlis-unpinned"))
+        XCTAssertEqual(directory?["revocation"]?["source"], .string("not-checked"))
+        // --require-revocation without a CRL: rejected before the PIN.
+        let required = try check(
+            ["auth", "--require-revocation", "--pin-stdin", "--json"] + reader, "mynakit:auth", status: 5,
+            stdin: "1234\n", environment: trustDirectory)
+        XCTAssertEqual(required?["verdict"], .string("certificate-rejected"))
+        XCTAssertEqual(required?["failures"]?.codes, ["crl-missing"])
+        XCTAssertEqual(card.triesLeft(.authentication), 3)
+    }
+
+    // MARK: The trust directory
+
+    func testTrustCommands() throws {
+        let empty = try check(["trust", "list", "--json"], "mynakit:trust-list", environment: trustDirectory)
+        XCTAssertEqual(empty?["roots"], .array([]))
+        XCTAssertEqual(empty?["directory"], .string(path("trust")))
+
+        // Refused without its flag: the error document, and nothing written.
+        try checkError(
+            ["trust", "add", path("auth-root.pem"), "--json"], status: 64, code: "root-not-admitted",
+            environment: trustDirectory)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("trust")))
+        let unpinned = try check(
+            ["trust", "add", "--accept-unpinned", path("auth-root.pem"), path("sign-root.pem"), "--json"],
+            "mynakit:trust-add", environment: trustDirectory)
+        XCTAssertEqual(unpinned?["added"]?.elements.compactMap { $0["classification"]?.stringValue }, ["jlis-unpinned", "jlis-unpinned"])
+        XCTAssertEqual(unpinned?["added"]?.elements.first?["pinned"], .bool(false))
+        XCTAssertEqual(unpinned?["alreadyPresent"], .array([]))
+        let again = try check(
+            ["trust", "add", "--accept-unpinned", path("auth-root.pem"), "--json"], "mynakit:trust-add",
+            environment: trustDirectory)
+        XCTAssertEqual(again?["added"], .array([]))
+        XCTAssertEqual(again?["alreadyPresent"]?.elements.count, 1)
+
+        // A pinned J-LIS root goes in without a flag, with its hierarchy and generation.
+        let production = try TrustTestCA.referenceRoot("auth_ca_2023.pem").path
+        let pinned = try check(["trust", "add", production, "--json"], "mynakit:trust-add", environment: trustDirectory)
+        let root = pinned?["added"]?.elements.first
+        XCTAssertEqual(root?["classification"], .string("jlis-production"))
+        XCTAssertEqual(root?["pinned"], .bool(true))
+        XCTAssertEqual(root?["hierarchy"], .string("authentication"))
+        XCTAssertEqual(root?["generation"], .integer(3))
+        XCTAssertEqual(root?["problems"], .array([]))
+        XCTAssertEqual(root?["sha256Fingerprint"], .string(try TrustTestCA.opensslFingerprint(production)))
+
+        let list = try check(["trust", "list", "--json"], "mynakit:trust-list", environment: trustDirectory)
+        XCTAssertEqual(list?["roots"]?.elements.count, 3)
+        let show = try check(["trust", "show", "64:11:4f:29", "--json"], "mynakit:trust-show", environment: trustDirectory)
+        XCTAssertEqual(show?["admission"], .string("none"))
+        XCTAssertEqual(show?["publicKey"], .string("RSA 2048 bits"))
+        let simulator = try TrustTestCA.opensslFingerprint(path("auth-root.pem"))
+        let shown = try check(
+            ["trust", "show", String(simulator.prefix(12)), "--json"], "mynakit:trust-show", environment: trustDirectory)
+        XCTAssertEqual(shown?["admission"], .string("accept-unpinned"))
+        try checkError(["trust", "show", "00000000", "--json"], status: 64, code: "unknown-root", environment: trustDirectory)
+
+        let removed = try check(
+            ["trust", "remove", simulator, "--json"], "mynakit:trust-remove", environment: trustDirectory)
+        XCTAssertEqual(removed?["removed"]?.elements.first?["sha256Fingerprint"], .string(simulator))
+        try checkError(["trust", "remove", simulator, "--json"], status: 64, code: "unknown-root", environment: trustDirectory)
+
+        // A directory every user may write is not read; one that cannot be made is lost output.
+        XCTAssertEqual(chmod(path("trust"), 0o777), 0)
+        try checkError(["trust", "list", "--json"], status: 64, code: "insecure-trust-directory", environment: trustDirectory)
+        XCTAssertEqual(chmod(path("trust"), 0o755), 0)
+        try checkError(
+            ["trust", "add", "--accept-unpinned", path("auth-root.pem"), "--json"], status: 74, code: "unwritable-file",
+            environment: [TrustTestCA.environmentVariable: path("auth.pem") + "/trust"])
+    }
+
+    // MARK: The card surface and card-data authenticity
+
+    func testSurfaceAndMyNumberAuthenticity() async throws {
+        try await insert()
+        let cardCA = ["--verify-authenticity", "--card-ca", path(CardDataPKI.FileName.caKeys)]
+        let codeA = try check(
+            ["surface", "--code-stdin", "--photo", path("photo.png"), "--format", "png", "--json"] + cardCA + reader,
+            "mynakit:surface", stdin: "123456789018\n")
+        XCTAssertEqual(codeA?["unlockedWith"], .string("code-a"))
+        XCTAssertEqual(codeA?["myNumberMasked"], .string("********9018"))
+        XCTAssertNil(codeA?["myNumber"])
+        XCTAssertEqual(codeA?["photo"]?["format"], .string("png"))
+        XCTAssertEqual(codeA?["photo"]?["file"], .string(path("photo.png")))
+        XCTAssertEqual(codeA?["photo"]?["bytes"], .integer(try Data(contentsOf: URL(fileURLWithPath: path("photo.png"))).count))
+        XCTAssertEqual(codeA?["authenticity"]?["verdict"], .string("authentic"))
+        XCTAssertEqual(codeA?["authenticity"]?["application"], .string("card-surface"))
+        XCTAssertEqual(codeA?["authenticity"]?["hierarchy"], .string("simulator"))
+        // The name image is the card's own PNG, base64.
+        if case .string(let base64)? = codeA?["nameImage"]?["png"] {
+            XCTAssertEqual(Data(base64Encoded: base64)?.prefix(8), Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        } else {
+            XCTFail("no nameImage.png")
+        }
+
+        let codeB = try check(
+            ["surface", "--code-b", "--code-env", "MYNAKIT_JSON_CODE", "--json"] + reader, "mynakit:surface",
+            environment: ["MYNAKIT_JSON_CODE": "19850412 2035 5827"])
+        XCTAssertEqual(codeB?["unlockedWith"], .string("code-b"))
+        XCTAssertNil(codeB?["myNumberMasked"], "照合番号B does not involve the My Number")
+        XCTAssertEqual(codeB?["photo"]?["format"], .string("jp2"))
+        XCTAssertNil(codeB?["photo"]?["file"])
+
+        let pin = try check(
+            ["surface", "--my-number-from-pin", "--pin-stdin", "--reveal", "--json"] + reader, "mynakit:surface",
+            stdin: "1234\n")
+        XCTAssertEqual(pin?["unlockedWith"], .string("card-info-pin"))
+        XCTAssertEqual(pin?["myNumber"], .string("123456789018"))
+
+        let number = try check(
+            ["mynumber", "--pin-stdin", "--reveal", "--json"] + cardCA + reader, "mynakit:mynumber", stdin: "1234\n")
+        XCTAssertEqual(number?["myNumber"], .string("123456789018"))
+        XCTAssertEqual(number?["myNumberMasked"], .string("********9018"))
+        XCTAssertEqual(number?["authenticity"]?["application"], .string("card-info"))
+        XCTAssertEqual(number?["authenticity"]?["verdict"], .string("authentic"))
+
+        // No CA key for the simulator's hierarchy: the verdict document, exit 5, and no photo.
+        let unknown = try check(
+            ["surface", "--code-stdin", "--verify-authenticity", "--photo", path("unknown.jp2"), "--json"] + reader,
+            "mynakit:surface", status: 5, stdin: "123456789018\n")
+        XCTAssertEqual(unknown?["authenticity"]?["verdict"], .string("unknown-ca-key"))
+        XCTAssertNil(unknown?["photo"]?["file"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("unknown.jp2")))
+        // A --card-ca file that is not a key table: a usage error before the card.
+        try Data("[{\"keyId\": 1}]".utf8).write(to: URL(fileURLWithPath: path("bad-ca.json")))
+        try checkError(
+            ["surface", "--code-stdin", "--verify-authenticity", "--card-ca", path("bad-ca.json"), "--json"] + reader,
+            status: 64, code: "invalid-card-ca", stdin: "123456789018\n")
+
+        try await removeCard()
+        try await insert(SimulatorConfiguration(faults: .init(tampering: [.swappedPhoto])))
+        let tampered = try check(
+            ["surface", "--code-stdin", "--json"] + cardCA + reader, "mynakit:surface", status: 5, stdin: "123456789018\n")
+        XCTAssertEqual(tampered?["authenticity"]?["verdict"], .string("not-authentic"))
+        XCTAssertEqual(tampered?["authenticity"]?["failures"]?.elements.count, 1)
+    }
+
+    // MARK: Documents
+
+    func testDocumentSignAndVerify() async throws {
+        try await insert()
+        let password = ["MYNAKIT_JSON_PASSWORD": "ABC123"]
+        let signing = ["--pin-env", "MYNAKIT_JSON_PASSWORD", "--json"] + reader
+        try Data("an application\n".utf8).write(to: URL(fileURLWithPath: path("application.txt")))
+        let cms = try check(
+            ["document", "sign", path("application.txt"), "--out", path("application.p7s")] + signing,
+            "mynakit:document-sign", environment: password)
+        XCTAssertEqual(cms?["format"], .string("cms"))
+        XCTAssertEqual(cms?["attached"], .bool(false))
+        XCTAssertEqual(cms?["bytes"], .integer(try Data(contentsOf: URL(fileURLWithPath: path("application.p7s"))).count))
+        let verified = try check(
+            ["document", "verify", path("application.p7s"), "--content", path("application.txt"), "--roots",
+             path("sign-root.pem"), "--json"], "mynakit:document-verify")
+        XCTAssertEqual(verified?["valid"], .bool(true))
+        let signature = verified?["signatures"]?.elements.first
+        XCTAssertEqual(signature?["signingTime"], cms?["signingTime"])
+        XCTAssertEqual(signature?["detached"], .bool(true))
+        XCTAssertEqual(signature?["identity"]?["sex"], .string("2"))
+
+        try Data(TestPDF.minimal(text: "Application")).write(to: URL(fileURLWithPath: path("application.pdf")))
+        let pdf = try check(
+            ["document", "sign", path("application.pdf"), "--pdf", "--out", path("signed.pdf"), "--reason", "申請"]
+                + signing, "mynakit:document-sign", environment: password)
+        XCTAssertEqual(pdf?["format"], .string("pdf"))
+        XCTAssertEqual(pdf?["subFilter"], .string("adbe.pkcs7.detached"))
+        XCTAssertEqual(pdf?["fieldName"], .string("Signature1"))
+        XCTAssertNil(pdf?["attached"])
+        let pdfVerified = try check(
+            ["document", "verify", path("signed.pdf"), "--roots", path("sign-root.pem"), "--json"],
+            "mynakit:document-verify")
+        XCTAssertEqual(pdfVerified?["signatures"]?.elements.first?["coversWholeFile"], .bool(true))
+        XCTAssertEqual(pdfVerified?["signatures"]?.elements.first?["reason"], .string("申請"))
+
+        // A PDF without a signature: a negative verdict, not an error document.
+        let unsigned = try check(
+            ["document", "verify", path("application.pdf"), "--roots", path("sign-root.pem"), "--json"],
+            "mynakit:document-verify", status: 5)
+        XCTAssertEqual(unsigned?["signatures"], .array([]))
+        XCTAssertEqual(unsigned?["problems"]?.elements.count, 1)
+        // The wrong root: the certificate is rejected.
+        let rejected = try check(
+            ["document", "verify", path("application.p7s"), "--content", path("application.txt"), "--roots",
+             path("auth-root.pem"), "--json"], "mynakit:document-verify", status: 5)
+        XCTAssertEqual(rejected?["signatures"]?.elements.first?["failures"]?.codes, ["certificate-rejected"])
     }
 
     // MARK: Failures

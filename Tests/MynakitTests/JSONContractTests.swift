@@ -6,6 +6,8 @@
 
 import Foundation
 import MynaCard
+import MynaSimulator
+import MynaVerify
 import SmartCard
 import TestSupport
 import XCTest
@@ -143,8 +145,21 @@ final class JSONContractTests: XCTestCase {
         try assertMatches(
             Auth.Report(
                 verdict: "certificate-rejected", valid: false, serialNumber: nil, subject: nil,
-                failures: [.init(code: "malformed-der", message: "not DER")], apduCount: 6, seconds: 0.01, reader: "R"),
+                failures: [.init(code: "malformed-der", message: "not DER")], apduCount: 6, seconds: 0.01, reader: "R",
+                revocation: RevocationReport(.notChecked, crlFiles: [])),
             "mynakit:auth")
+        try assertMatches(
+            MyNumberCommand.Report(
+                myNumberMasked: "********9018", myNumber: nil, name: "N", address: "A", birthDate: "19850412",
+                sex: .init(.female), authenticity: nil, apduCount: 8, reader: "R"),
+            "mynakit:mynumber")
+        try assertMatches(
+            SurfaceCommand.Report(
+                unlockedWith: "code-b", myNumberMasked: nil, myNumber: nil, birthDate: "19850412", sex: .init(.male),
+                expiryDate: "20350412", photo: .init(bytes: 0), nameImage: .init([]), addressImage: .init([1, 2]),
+                authenticity: nil, apduCount: 19, seconds: 0.01, reader: "R"),
+            "mynakit:surface")
+        try assertMatches(DocumentVerifyReport(format: "pdf", signatures: []), "mynakit:document-verify")
         try assertMatches(
             VerifySignature.Report(valid: false, hash: "sha256", subject: "CN=x", serialNumber: "01", reason: "why"),
             "mynakit:verify-signature")
@@ -155,6 +170,84 @@ final class JSONContractTests: XCTestCase {
         try assertMatches(
             Watch.EventJSON(time: "2026-01-01T00:00:00Z", event: "no-reader", detail: "waiting"), "mynakit:watch-event")
         try assertMatches(MyNumberCommand.SexReport(.other("0")), "mynakit:sex")
+    }
+
+    // MARK: Reports made from real certificates
+
+    static let pki: TestPKI = {
+        do { return try TestPKI.cached() } catch { fatalError("\(error)") }
+    }()
+
+    /// The simulator's roots carry J-LIS's name with fingerprints of their own (jlis-unpinned); its leaf is no root.
+    func testTrustReports() throws {
+        let root = try Certificate(derEncoded: Self.pki.authRootCertificate)
+        let leaf = try Certificate(derEncoded: Self.pki.authCertificate)
+        let unpinned = TrustRootReport(TrustAnchor(root), file: "/etc/mynakit/trust/x.pem")
+        XCTAssertEqual(unpinned.classification, "jlis-unpinned")
+        XCTAssertEqual(unpinned.hierarchy, "authentication")
+        XCTAssertEqual(unpinned.problems, [])
+        let notARoot = TrustRootReport(TrustAnchor(leaf), file: nil)
+        XCTAssertEqual(notARoot.classification, "unknown")
+        XCTAssertFalse(notARoot.problems.isEmpty)
+        try assertMatches(unpinned, "mynakit:trust-root")
+        try assertMatches(notARoot, "mynakit:trust-root")
+        try assertMatches(TrustAdd.Report(directory: "/d", added: [unpinned], alreadyPresent: [notARoot]), "mynakit:trust-add")
+        try assertMatches(TrustList.Report(directory: "/d", roots: []), "mynakit:trust-list")
+        try assertMatches(TrustRemove.Report(directory: "/d", removed: [unpinned]), "mynakit:trust-remove")
+        try assertMatches(
+            TrustShow.Report(
+                root: unpinned, files: ["/d/x.pem"], admission: TrustDirectory.admission(of: root).requirement.rawValue,
+                publicKey: "RSA 2048 bits", pem: root.pem),
+            "mynakit:trust-show")
+    }
+
+    func testVerificationReports() throws {
+        let signRoot = try Certificate(derEncoded: Self.pki.signRootCertificate)
+        let authRoot = try Certificate(derEncoded: Self.pki.authRootCertificate)
+        let sign = try Certificate(derEncoded: Self.pki.signCertificate)
+        let valid = CertificateVerifier(trustStore: try TrustStore(anchors: [signRoot]), profile: .signing).verify(leaf: sign)
+        XCTAssertTrue(valid.isValid, "\(valid.failures)")
+        let report = try CertVerifyReport(result: valid)
+        XCTAssertEqual(report.trustAnchor?.classification, "jlis-unpinned")
+        XCTAssertEqual(report.revocation.source, "not-checked")
+        try assertMatches(report, "mynakit:cert-verify")
+        // No anchor reached: no trustAnchor member, and still the document.
+        let rejected = CertificateVerifier(
+            trustStore: try TrustStore(anchors: [authRoot]), profile: .signing, revocationPolicy: .require
+        ).verify(leaf: sign)
+        XCTAssertFalse(rejected.isValid)
+        let rejectedReport = try CertVerifyReport(result: rejected)
+        XCTAssertNil(rejectedReport.trustAnchor)
+        try assertMatches(rejectedReport, "mynakit:cert-verify")
+
+        var auth = Auth.Report(
+            verdict: "authenticated", valid: true, serialNumber: sign.serialNumber, subject: sign.subject.description,
+            failures: [], apduCount: 11, seconds: 0.2, reader: "R")
+        auth.trustAnchor = valid.trustAnchor.map { TrustAnchorReport($0, at: valid.time) }
+        auth.revocation = RevocationReport(.notChecked, crlFiles: [])
+        try assertMatches(auth, "mynakit:auth")
+        try assertMatches(
+            DocumentSign.Report(
+                document: .cms(digest: [], content: nil, byteCount: 0), file: "in", out: "out.p7s", hash: .sha256,
+                bytes: 1800, signer: sign, signingTime: Date(), apduCount: 10),
+            "mynakit:document-sign")
+    }
+
+    /// The schemas' trust-anchor classifications are the library's codes.
+    func testTheClassificationEnumsAreTheLibrarysCodes() throws {
+        let root = try Certificate(derEncoded: Self.pki.authRootCertificate)
+        let codes = Set([
+            RootClassification(root).code, RootClassification.unknown.code,
+            RootClassification.jpkiTest(hierarchy: nil).code,
+        ])
+        for id in ["mynakit:trust-anchor", "mynakit:trust-root"] {
+            guard case .array(let values)? = Self.checker.schemas[id]?["properties"]?["classification"]?["enum"] else {
+                return XCTFail("\(id) has no classification enum")
+            }
+            let documented = Set(values.compactMap(\.stringValue))
+            XCTAssertTrue(codes.isSubset(of: documented), "\(id): \(documented) lacks some of \(codes)")
+            XCTAssertTrue(documented.contains("jlis-production"))
+        }
     }
 
     func testReaderStateCodesCoverEveryFlag() {
