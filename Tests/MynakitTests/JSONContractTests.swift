@@ -222,9 +222,8 @@ final class JSONContractTests: XCTestCase {
 
         var auth = Auth.Report(
             verdict: "authenticated", valid: true, serialNumber: sign.serialNumber, subject: sign.subject.description,
-            failures: [], apduCount: 11, seconds: 0.2, reader: "R")
+            failures: [], apduCount: 11, seconds: 0.2, reader: "R", revocation: RevocationReport(.notChecked, crlFiles: []))
         auth.trustAnchor = valid.trustAnchor.map { TrustAnchorReport($0, at: valid.time) }
-        auth.revocation = RevocationReport(.notChecked, crlFiles: [])
         try assertMatches(auth, "mynakit:auth")
         try assertMatches(
             DocumentSign.Report(

@@ -46,7 +46,7 @@ struct Auth: AsyncParsableCommand, CardCommand {
         /// Whether the chain ends at a root of the JPKI test hierarchy.
         var testHierarchy = false
         /// Where the certificate's revocation status came from.
-        var revocation: RevocationReport? = nil
+        var revocation: RevocationReport
     }
 
     /// The failure of a card signature that does not verify with the verified certificate.
@@ -97,6 +97,7 @@ struct Auth: AsyncParsableCommand, CardCommand {
             let session = (value: outcome, apduCount: apduCount, seconds: seconds, reader: read.reader)
             var report: Report
             let passed: Bool
+            let revocationReport = RevocationReport(result.revocationSource, crlFiles: revocation.crls)
             switch session.value {
             case .certificateRejected(let result):
                 passed = false
@@ -104,25 +105,26 @@ struct Auth: AsyncParsableCommand, CardCommand {
                     verdict: "certificate-rejected", valid: false, serialNumber: result.leaf?.serialNumber,
                     subject: result.leaf?.subject.description,
                     failures: result.failures.map { .init(code: $0.code, message: $0.description) },
-                    apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
+                    apduCount: session.apduCount, seconds: session.seconds, reader: session.reader,
+                    revocation: revocationReport)
             case .signed(let certificate, let valid):
                 passed = valid
                 report = Report(
                     verdict: valid ? "authenticated" : "signature-invalid", valid: valid,
                     serialNumber: certificate.serialNumber, subject: certificate.subject.description,
                     failures: valid ? [] : [Self.badSignature],
-                    apduCount: session.apduCount, seconds: session.seconds, reader: session.reader)
+                    apduCount: session.apduCount, seconds: session.seconds, reader: session.reader,
+                    revocation: revocationReport)
             }
             report.trustAnchor = result.trustAnchor.map { TrustAnchorReport($0, at: result.time) }
             report.testHierarchy = result.isTestHierarchy
-            report.revocation = RevocationReport(result.revocationSource, crlFiles: revocation.crls)
             output.emit(report) { report in
                 var lines = ["verdict: \(report.verdict.uppercased().split(separator: "-").joined(separator: " "))"]
                 if report.testHierarchy { lines.append(testHierarchyNotice) }
                 if let serial = report.serialNumber { lines.append("certificate serial: \(serial)") }
                 if let subject = report.subject { lines.append("subject: \(subject)") }
                 lines.append("anchor: " + (report.trustAnchor?.text ?? "none reached"))
-                if let revocation = report.revocation { lines.append("revocation: \(revocation.description)") }
+                lines.append("revocation: \(report.revocation.description)")
                 lines += report.failures.map { "FAIL \($0.code): \($0.message)" }
                 let seconds = TextFormat.printf("%.3f", report.seconds)
                 lines.append("APDUs: \(report.apduCount), time: \(seconds) s, reader: \(report.reader)")

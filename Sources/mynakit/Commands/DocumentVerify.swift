@@ -131,7 +131,8 @@ struct SignatureReport: Encodable {
     var signerSubject: String?
     var signerIssuer: String?
     var signerSerialNumber: String?
-    var identity: JPKIIdentity?
+    /// The four basic attributes from the signer's certificate, the sex as a code and a label (as `cert verify`).
+    var identity: CertVerifyReport.IdentityReport?
     // PDF only.
     var fieldName: String?
     var subFilter: String?
@@ -152,7 +153,7 @@ struct SignatureReport: Encodable {
         signerSubject = cms.signer?.subject.description
         signerIssuer = cms.signer?.issuer.description
         signerSerialNumber = cms.signer?.serialNumber
-        identity = cms.identity
+        identity = cms.identity.map(CertVerifyReport.IdentityReport.init)
     }
 
     init(_ pdf: PDFSignatureVerification) {
@@ -188,7 +189,7 @@ struct SignatureReport: Encodable {
             lines.append("name: \(identity.name)")
             lines.append("address: \(identity.address)")
             lines.append("date of birth: \(identity.dateOfBirth)")
-            lines.append("sex: \(identity.sex)")
+            lines.append("sex: \(identity.sex.label) (\(identity.sex.code))")
         }
         return lines
     }

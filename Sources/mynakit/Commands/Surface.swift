@@ -84,6 +84,7 @@ struct SurfaceCommand: AsyncParsableCommand, CardCommand {
             throw ValidationError("--pin-stdin and --pin-env go with --my-number-from-pin; codes use --code-stdin or --code-env")
         }
         if format != nil && photo == nil { throw ValidationError("--format needs --photo FILE") }
+        if output.json && photo == "-" { throw ValidationError("--json prints JSON on stdout; give --photo a file") }
         if !cardCA.isEmpty && !verifyAuthenticity { throw ValidationError("--card-ca goes with --verify-authenticity") }
     }
 
