@@ -13,6 +13,22 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// `mynakit --version`: the package version and the commit, from MYNAKIT_VERSION and MYNAKIT_COMMIT when the build
+/// has them (`make` and scripts/package-deb.sh export them: the top entry of packaging/changelog, the 12-digit commit),
+/// else this development version and `unknown`. Only a word of version characters gets through. SwiftPM caches the
+/// evaluated manifest by its text and the environment, so a changed variable rebuilds the C target, but anything the
+/// manifest found out by itself (`Context.gitInformation`) would stay as it was at the first build after a commit.
+let developmentVersion = "0.2.0-dev"
+
+func buildInfoWord(_ value: String?) -> String? {
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+~:_-")
+    guard let value, !value.isEmpty, value.count <= 64, value.allSatisfy(allowed.contains) else { return nil }
+    return value
+}
+
+let buildVersion = buildInfoWord(Context.environment["MYNAKIT_VERSION"]) ?? developmentVersion
+let buildCommit = buildInfoWord(Context.environment["MYNAKIT_COMMIT"]) ?? "unknown"
+
 let package = Package(
     name: "MynaKit",
     platforms: [.macOS(.v15)],
@@ -20,7 +36,9 @@ let package = Package(
         .library(name: "SmartCard", targets: ["SmartCard"]),
         .library(name: "MynaCard", targets: ["MynaCard"]),
         .library(name: "MynaVerify", targets: ["MynaVerify"]),
+        .library(name: "MynaDocument", targets: ["MynaDocument"]),
         .library(name: "MynaSimulator", targets: ["MynaSimulator"]),
+        .library(name: "MynaImaging", targets: ["MynaImaging"]),
         .executable(name: "mynakit", targets: ["mynakit"]),
         // libMynaKitC.so, installed as libmynakit.so.1 with include/mynakit.h and mynakit.pc (make install-lib).
         .library(name: "MynaKitC", type: .dynamic, targets: ["MynaKitC"]),
@@ -40,8 +58,14 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL",
             path: "CModules/COpenSSL",
-            pkgConfig: "openssl",
+            pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenJPEG",
+            path: "CModules/COpenJPEG",
+            pkgConfig: "libopenjp2",
+            providers: [.apt(["libopenjp2-7-dev"])]
         ),
 
         // MARK: Libraries
@@ -66,17 +90,36 @@ let package = Package(
             dependencies: ["COpenSSL", "OpenSSLSupport", "MynaSpec"],
             swiftSettings: swiftSettings
         ),
+        // CMS and PDF signatures made with the card's signing key, and their verification (Docs/DocumentSigning.md).
         .target(
-            name: "MynaSimulator",
-            dependencies: ["SmartCard", "MynaSpec", "COpenSSL", "OpenSSLSupport"],
+            name: "MynaDocument",
+            dependencies: ["MynaVerify", "OpenSSLSupport", "COpenSSL", "MynaSpec"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "MynaSimulator",
+            dependencies: ["SmartCard", "MynaSpec", "COpenSSL", "OpenSSLSupport", "MynaImaging"],
+            swiftSettings: swiftSettings
+        ),
+        // Images of the card surface: JPEG 2000 through OpenJPEG, and a PNG writer of its own.
+        .target(name: "MynaImaging", dependencies: ["COpenJPEG"], swiftSettings: swiftSettings),
 
         // MARK: The CLI
+        .target(
+            name: "MynaKitBuildInfo",
+            cSettings: [
+                .define("MYNAKIT_VERSION", to: "\"\(buildVersion)\""),
+                .define("MYNAKIT_COMMIT", to: "\"\(buildCommit)\""),
+                // clang writes DWARF 5 by default, which Debian 12's valgrind (3.19) cannot read: the leak tests run
+                // the test bundle, this object included, under it. Swift writes DWARF 4.
+                .unsafeFlags(["-gdwarf-4"]),
+            ]
+        ),
         .executableTarget(
             name: "mynakit",
             dependencies: [
-                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator",
+                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaDocument", "MynaSimulator", "MynaKitBuildInfo",
+                "MynaImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -90,7 +133,7 @@ let package = Package(
         // Unsafe flags keep only the MynaKitC product from other packages; every other product stays usable.
         .target(
             name: "MynaKitC",
-            dependencies: ["CMynaKit", "MynaCard", "MynaVerify", "SmartCard"],
+            dependencies: ["CMynaKit", "MynaKitBuildInfo", "MynaCard", "MynaVerify", "SmartCard"],
             swiftSettings: swiftSettings,
             linkerSettings: [
                 .unsafeFlags([
@@ -127,8 +170,24 @@ let package = Package(
         ),
         .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "MynaImagingTests", dependencies: ["MynaImaging", "TestSupport"], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CardSurfaceTests",
+            dependencies: ["MynaCard", "MynaVerify", "MynaSimulator", "MynaImaging", "SmartCard", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MynaDocumentTests",
+            dependencies: ["MynaDocument", "MynaCard", "MynaSimulator", "SmartCard", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SmartCard", "MynaSpec", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport"],
+            dependencies: [
+                "SmartCard", "MynaSpec", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport",
+                "MynaImaging",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -141,7 +200,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaCard", "MynaVerify"], swiftSettings: swiftSettings
+            name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaCard", "MynaVerify", "MynaDocument"],
+            swiftSettings: swiftSettings
         ),
 
         // MARK: Fuzz targets (Docs/Fuzzing.md; scripts/fuzz.sh builds them with -sanitize=fuzzer,address)
@@ -159,6 +219,8 @@ let package = Package(
             path: "Tests/Fuzz/FuzzVirtualCard", swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzVerify", dependencies: ["FuzzSupport", "MynaVerify"], path: "Tests/Fuzz/FuzzVerify",
             swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzDocument", dependencies: ["FuzzSupport", "MynaDocument"],
+            path: "Tests/Fuzz/FuzzDocument", swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzMynaCardRead", dependencies: ["FuzzSupport", "MynaCard", "SmartCard"],
             path: "Tests/Fuzz/FuzzMynaCardRead", swiftSettings: swiftSettings),
     ]

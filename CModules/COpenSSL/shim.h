@@ -9,6 +9,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -90,5 +91,19 @@ static inline int COpenSSL_sk_GENERAL_NAME_push(GENERAL_NAMES *names, GENERAL_NA
 }
 
 // (end of MynaSimulator shims)
+
+// MARK: - Shims used by MynaDocument (CMS SignedData verification)
+
+// The CMS SignerInfo stack's typed helpers are macros over OPENSSL_sk_*; a SignedData's signers are walked with them.
+static inline int COpenSSL_sk_CMS_SignerInfo_num(STACK_OF(CMS_SignerInfo) *stack) {
+    return sk_CMS_SignerInfo_num(stack);
+}
+static inline CMS_SignerInfo *COpenSSL_sk_CMS_SignerInfo_value(STACK_OF(CMS_SignerInfo) *stack, int index) {
+    return sk_CMS_SignerInfo_value(stack, index);
+}
+/// Frees a stack that owns its certificates (what CMS_get1_certs returns): each X509 is released, then the stack.
+static inline void COpenSSL_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
+
+// (end of MynaDocument shims)
 
 #endif

@@ -53,7 +53,9 @@ extension ABIFailure {
         case let error as MynaVerifyError:
             let code: Int32
             switch error.code {
-            case .unreadableFile, .noTrustAnchors: code = Int32(MYNAKIT_E_USAGE)
+            case .unreadableFile, .noTrustAnchors, .rootNotAdmitted, .unknownRoot, .insecureTrustDirectory:
+                code = Int32(MYNAKIT_E_USAGE)
+            case .unwritableFile: code = Int32(MYNAKIT_E_IO)
             case .openSSLFailure, .randomGeneratorFailure: code = Int32(MYNAKIT_E_CARD)
             // Malformed certificates, CRLs or keys: the thing to verify cannot be verified.
             default: code = Int32(MYNAKIT_E_VERIFICATION)

@@ -12,21 +12,17 @@
 // `HandleTable`, so a closed session or a freed error is an error or ignored, never a crash.
 
 import CMynaKit
+import MynaKitBuildInfo
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The library's release, which `mynakit_version()` returns and `mynakit.pc` carries (scripts/install-lib.sh reads
-/// it from here).
-let libraryVersion = "0.2.0"
-
-/// `libraryVersion` as a C string that lives as long as the process.
-private let libraryVersionCString = OwnedCString(libraryVersion)
-
+/// The package version `mynakit --version` reports too (MynaKitBuildInfo: `make` and scripts/package-deb.sh build
+/// with the version of packaging/changelog; a plain `swift build` says `0.2.0-dev`), a string in the library's data.
 @c @implementation
 public func mynakit_version() -> UnsafePointer<CChar>? {
-    libraryVersionCString.pointer
+    mynakit_build_version()
 }
 
 @c @implementation

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 import OpenSSLSupport
 
 /// A certificate revocation list (X.509 CRL, RFC 5280 section 5).
@@ -46,7 +46,7 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: ``MynaVerifyError`` with ``MynaVerifyError/Code/unreadableFile`` or a parse error.
     public init(contentsOfFile path: String) throws {
-        try self.init(bytes: readFileBytes(path))
+        try self.init(bytes: LocalFiles.read(path))
     }
 
     /// The issuer distinguished name.

@@ -123,14 +123,15 @@ final class CardCommandTests: XCTestCase {
         let result = try CLI.run(["mynumber", "--pin-stdin", "--json", "--trace"] + reader, stdin: "1234\n")
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try result.json()
-        XCTAssertEqual(json["myNumber"] as? String, "********9018", "masked unless --reveal")
-        XCTAssertEqual(json["myNumberMasked"] as? Bool, true)
+        XCTAssertEqual(json["myNumberMasked"] as? String, "********9018", "always masked")
+        XCTAssertNil(json["myNumber"], "the number itself only with --reveal")
         XCTAssertEqual(json["birthDate"] as? String, "19850412")
         XCTAssertEqual(json["sex"] as? [String: String], ["code": "2", "label": "female"])
         XCTAssertFalse(result.stdout.contains("123456789018"))
         let revealed = try CLI.run(["mynumber", "--pin-stdin", "--json", "--reveal"] + reader, stdin: "1234\n")
         XCTAssertEqual(revealed.status, 0, revealed.stderr)
         XCTAssertEqual(try revealed.json()["myNumber"] as? String, "123456789018")
+        XCTAssertEqual(try revealed.json()["myNumberMasked"] as? String, "********9018")
         XCTAssertTrue(result.stderr.contains("00 20 00 80 ** "), result.stderr)
         XCTAssertFalse(result.stderr.contains("31 32 33 34"), "the PIN must not appear in the trace")
         XCTAssertFalse(result.stderr.contains("31 32 33 34 35 36 37 38 39 30 31 38"), "nor the My Number")
@@ -163,7 +164,7 @@ final class CardCommandTests: XCTestCase {
         // The signing root does not anchor the authentication certificate: verification fails before any PIN.
         let bad = try CLI.run(["auth", "--roots", path("sign-root.pem"), "--pin-stdin", "--json"] + reader, stdin: "0000\n")
         XCTAssertEqual(bad.status, 5)
-        XCTAssertEqual(try bad.json()["verdict"] as? String, "certificate rejected")
+        XCTAssertEqual(try bad.json()["verdict"] as? String, "certificate-rejected")
         XCTAssertEqual(card.triesLeft(.authentication), 3, "no PIN was sent for a rejected certificate")
     }
 

@@ -162,7 +162,7 @@ final class UnixCLITests: XCTestCase {
         XCTAssertGreaterThanOrEqual(lines.count, 2)
         let objects = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         XCTAssertTrue(objects.contains { $0["reader"] as? String == VPCDRig.reader0 })
-        XCTAssertEqual((objects.last?["error"] as? [String: Any])?["code"] as? String, "timed-out")
+        XCTAssertEqual((objects.last?["error"] as? [String: Any])?["code"] as? String, "too-few-events")
         // Without --events a timeout is the asked-for end.
         XCTAssertEqual(try CLI.run(["watch", "--timeout", "1"]).status, 0)
     }

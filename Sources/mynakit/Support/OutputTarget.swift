@@ -40,6 +40,7 @@ struct OutputTarget: Sendable {
     ///   written (no such directory, permission denied, read-only file system).
     static func prepare(_ path: String, binary: Bool = false) throws -> OutputTarget {
         if path == "-" {
+            guard StandardStreams.isStandardOutputOpen else { throw failure("standard output", EBADF) }
             if binary && isatty(STDOUT_FILENO) == 1 {
                 throw CommandFailure(
                     status: .usage, code: "binary-to-terminal",
