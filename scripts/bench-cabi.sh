@@ -8,11 +8,11 @@
 # each round's ratio compares them under the same load on a shared machine; the table gives the median time of each
 # side and the median of the rounds' ratios. Ratio = C interface time per call / Swift time per call (goal: ≤ 1.05).
 #
-#   scripts/bench-cabi.sh [ROUNDS [PIN-COUNT [VERIFY-COUNT]]]      defaults: 15 rounds, 1000 and 4000 calls
+#   scripts/bench-cabi.sh [ROUNDS [PIN-COUNT [VERIFY-COUNT]]]      defaults: 31 rounds, 1000 and 4000 calls
 # The virtual card is served on "Virtual PCD 00 01" (port 35964), like scripts/bench-apdu.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=${1:-15}
+rounds=${1:-31}
 pins=${2:-1000}
 verifies=${3:-4000}
 reader="Virtual PCD 00 01"
