@@ -15,6 +15,7 @@
  *     cabi_test verify-close READER   verifies the signing password (reading the signing certificate) and closes
  *     cabi_test removed READER        prints "ready", then calls until the harness has pulled the card
  *     cabi_test no-service            pcscd unreachable (PCSCLITE_CSOCK_NAME names no socket)
+ *     cabi_test oom READER            no memory for a returned buffer (under LD_PRELOAD=failmalloc.so)
  *     cabi_test repeat N READER DIR   N rounds of every flow and error path, for leak checks; prints its peak RSS
  *     cabi_test threads N READER      4 threads with a session each and 2 sharing one, N calls each
  * DIR holds the expected certificates (auth.der, auth-ca.der, sign.der, sign-ca.der), the roots (auth-root.pem,
@@ -25,6 +26,7 @@
  */
 #include <mynakit.h>
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -569,7 +571,7 @@ static int finish(void) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: cabi_test all|apdus|blocked|removed|no-service|repeat|threads ... (see the source)\n");
+    fprintf(stderr, "usage: cabi_test all|apdus|blocked|removed|no-service|oom|repeat|threads ... (see the source)\n");
     return 2;
 }
 
@@ -739,6 +741,30 @@ int main(int argc, char **argv) {
         session = mynakit_open("Virtual PCD 00 00", &err);
         expect("mynakit_open(name) without pcscd", session ? 0 : mynakit_error_code(err), err, MYNAKIT_E_SERVICE,
                "SCARD_E_NO_SERVICE");
+        return finish();
+    }
+
+    if (strcmp(mode, "oom") == 0 && argc == 3) {
+        void (*arm)(size_t) = (void (*)(size_t))dlsym(RTLD_DEFAULT, "failmalloc_arm");
+        check(arm != NULL, "failmalloc.so is preloaded");
+        mynakit_session *session = mynakit_open(argv[2], NULL);
+        unsigned char *first = NULL, *der = (unsigned char *)&der;
+        size_t first_length = 0, length = 7;
+        int read = session ? mynakit_read_certificate(session, MYNAKIT_CERT_AUTH, NULL, &first, &first_length, NULL)
+                           : -1;
+        check(read == 0, "the certificate, read once (%zu bytes)", first_length);
+        if (arm == NULL || session == NULL) return finish();
+        /* The next malloc of the certificate's size is the buffer the library hands back. */
+        arm(first_length);
+        mynakit_error *err = NULL;
+        int rc = mynakit_read_certificate(session, MYNAKIT_CERT_AUTH, NULL, &der, &length, &err);
+        expect("mynakit_read_certificate without memory for the result", rc, err, MYNAKIT_E_IO, "out-of-memory");
+        check(der == NULL && length == 0, "nothing handed out");
+        rc = mynakit_read_certificate(session, MYNAKIT_CERT_AUTH, NULL, &der, &length, NULL);
+        check(rc == 0 && length == first_length && memcmp(der, first, length) == 0, "the next call succeeds");
+        mynakit_free(der);
+        mynakit_free(first);
+        mynakit_close(session);
         return finish();
     }
 

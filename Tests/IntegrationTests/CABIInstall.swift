@@ -22,6 +22,8 @@ struct CABIInstall: Sendable {
     var sanitizedTestProgram: URL?
     /// Tests/CABI/kiosk_example.c.
     var example: URL
+    /// Tests/CABI/failmalloc.c, an LD_PRELOAD shim that fails one malloc of a given size.
+    var failMalloc: URL
 
     /// The installation, made on first use.
     static func shared() throws -> CABIInstall {
@@ -69,6 +71,10 @@ struct CABIInstall: Sendable {
         let cc = TestProcess.locate("cc") != nil ? "cc" : "clang"
         let testProgram = try build("cabi_test.c", "cabi_test", compiler: cc, flags: "-O1")
         let example = try build("kiosk_example.c", "kiosk_example", compiler: cc, flags: "-O1")
+        let failMalloc = prefix.appendingPathComponent("failmalloc.so")
+        _ = try tool(
+            cc, ["-shared", "-fPIC", "-O1", "-Wall", "-Wextra", "-Werror", "-o", failMalloc.path,
+                 root.appendingPathComponent("Tests/CABI/failmalloc.c").path])
         // clang ships with the Swift toolchain; its AddressSanitizer runtime instruments the C side and intercepts
         // every malloc and free, the Swift library's included.
         let sanitized = try TestProcess.locate("clang").map { _ in
@@ -78,7 +84,7 @@ struct CABIInstall: Sendable {
         }
         return CABIInstall(
             prefix: prefix, environment: environment, testProgram: testProgram, sanitizedTestProgram: sanitized,
-            example: example)
+            example: example, failMalloc: failMalloc)
     }
 
     /// Runs a tool found through `PATH` and returns its standard output.

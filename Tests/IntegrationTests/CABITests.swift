@@ -279,6 +279,16 @@ final class CABITests: XCTestCase {
             try run(install.testProgram, ["no-service"], environment: ["PCSCLITE_CSOCK_NAME": socket]), atLeast: 3)
     }
 
+    /// 74 (the CLI's "output could not be written"): no memory for the buffer a call hands back. Nothing is handed
+    /// out, and the next call works.
+    func testNoMemoryForAResult() async throws {
+        try await insert()
+        let install = try CABIInstall.shared()
+        assertPassed(
+            try run(install.testProgram, ["oom", reader], environment: ["LD_PRELOAD": install.failMalloc.path]),
+            atLeast: 5)
+    }
+
     func testSessionsFromSeveralThreads() async throws {
         try await insert()
         let install = try CABIInstall.shared()
