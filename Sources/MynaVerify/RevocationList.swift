@@ -9,14 +9,18 @@ import OpenSSLSupport
 
 /// A certificate revocation list (X.509 CRL, RFC 5280 section 5).
 ///
+/// Made for large lists: parsing keeps the entries inside OpenSSL (nothing is copied out per entry) and sorts them by
+/// serial number once, so ``contains(_:)``, ``revocation(ofSerialNumber:)`` and ``revocation(of:)`` are binary
+/// searches (`X509_CRL_get0_by_serial`), whatever the size of the list. A parsed list is immutable and `Sendable`:
+/// any number of threads may look up in it at once. To reuse a parsed list across requests in a long-lived
+/// process, and re-read it only when its file changes, use a ``RevocationListCache``.
+///
 /// Parsing does not check the CRL's signature: ``isSigned(by:)`` does, and ``CertificateVerifier`` checks it
 /// against the issuing certificate of the chain it builds (a CRL whose signature fails is reported as
 /// ``VerificationFailure/crlInvalid(issuer:reason:)``).
 public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     let handle: CRLHandle
-    /// The CRL's DER encoding, exactly as parsed.
-    public let derBytes: [UInt8]
-    private let fields: RevocationListFields
+    private let header: RevocationListHeader
 
     /// Parses a DER-encoded CRL.
     ///
@@ -25,8 +29,7 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     public init(derEncoded: [UInt8]) throws {
         guard !derEncoded.isEmpty else { throw MynaVerifyError.emptyInput("CRL") }
         handle = try CRLHandle(der: derEncoded)
-        derBytes = derEncoded
-        fields = try handle.fields()
+        header = try handle.header()
     }
 
     /// Parses a CRL that is either DER or PEM (`-----BEGIN X509 CRL-----`), as read from a file.
@@ -50,21 +53,28 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The issuer distinguished name.
-    public var issuer: DistinguishedName { fields.issuer }
+    public var issuer: DistinguishedName { header.issuer }
     /// When this CRL was issued.
-    public var thisUpdate: Date { fields.thisUpdate }
+    public var thisUpdate: Date { header.thisUpdate }
     /// When the next CRL will be issued; after this date the CRL is stale. `nil` when the CRL does not say.
-    public var nextUpdate: Date? { fields.nextUpdate }
-    /// The revoked certificates, in CRL order.
-    public var revokedCertificates: [RevokedCertificate] { fields.revokedCertificates }
-    /// The serial numbers of the revoked certificates, in the form of ``Certificate/serialNumber``.
-    public var revokedSerialNumbers: [String] { fields.revokedCertificates.map(\.serialNumber) }
+    public var nextUpdate: Date? { header.nextUpdate }
+    /// How many certificates the CRL lists.
+    public var count: Int { header.count }
+    /// The revoked certificates in ascending serial-number order, decoded on every call: linear in the size of the
+    /// list, for listing it. Look certificates up with ``revocation(of:)`` or ``contains(_:)`` instead.
+    public var revokedCertificates: [RevokedCertificate] { handle.entries() }
+    /// The serial numbers of the revoked certificates, in the form of ``Certificate/serialNumber`` (as
+    /// ``revokedCertificates``: decoded on every call).
+    public var revokedSerialNumbers: [String] { revokedCertificates.map(\.serialNumber) }
+    /// The CRL's DER encoding, written back by OpenSSL: the signed part exactly as parsed.
+    public var derBytes: [UInt8] { handle.derEncoding() ?? [] }
     /// The CRL as PEM text.
     public var pem: String { PEM.encode(derBytes, label: "X509 CRL") }
 
     /// Whether the CRL's signature verifies with `issuer`'s public key.
     ///
-    /// This checks the signature only; it does not compare names or check the issuer's chain.
+    /// This checks the signature only; it does not compare names or check the issuer's chain. It hashes the whole
+    /// list, so for a large CRL it is the expensive step: check it once per list and issuer, not per lookup.
     public func isSigned(by issuer: Certificate) -> Bool {
         handle.isSigned(by: issuer.handle)
     }
@@ -77,19 +87,35 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
 
     /// The entry revoking `certificate`, if this CRL is for the certificate's issuer and lists its serial number.
     ///
-    /// Only the CRL's content is consulted; its signature is not checked here.
+    /// One name comparison and one binary search. Only the CRL's content is consulted; its signature is not checked
+    /// here.
     public func revocation(of certificate: Certificate) -> RevokedCertificate? {
-        guard handle.hasIssuer(of: certificate.handle), let serial = handle.revokedSerial(of: certificate.handle)
-        else { return nil }
-        return revokedCertificates.first { $0.serialNumber == serial }
+        handle.entry(revoking: certificate.handle)
+    }
+
+    /// The entry listing `serialNumber`, or `nil`. A binary search; the issuer is not compared (the caller knows
+    /// that the serial number is one of this CRL's issuer's).
+    public func revocation(ofSerialNumber serialNumber: SerialNumber) -> RevokedCertificate? {
+        handle.entry(for: serialNumber)
+    }
+
+    /// Whether the CRL lists `serialNumber` as revoked: a binary search that allocates nothing, the fastest lookup.
+    /// An entry with the reason removeFromCRL (delta CRLs) does not count as revoked.
+    public func contains(_ serialNumber: SerialNumber) -> Bool {
+        handle.contains(serialNumber)
     }
 
     public var description: String {
-        "RevocationList(issuer: \(issuer), revoked: \(revokedCertificates.count))"
+        "RevocationList(issuer: \(issuer), revoked: \(count))"
     }
 
-    public static func == (lhs: RevocationList, rhs: RevocationList) -> Bool { lhs.derBytes == rhs.derBytes }
-    public func hash(into hasher: inout Hasher) { hasher.combine(derBytes) }
+    /// Two lists are equal when their encodings are: the SHA-1 OpenSSL computes while parsing is compared first, and
+    /// only equal digests lead to comparing the encodings.
+    public static func == (lhs: RevocationList, rhs: RevocationList) -> Bool {
+        lhs.handle === rhs.handle || (lhs.header.sha1 == rhs.header.sha1 && lhs.derBytes == rhs.derBytes)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(header.sha1) }
 }
 
 /// One entry of a ``RevocationList``.
@@ -110,21 +136,14 @@ public struct RevokedCertificate: Sendable, Hashable {
 
     /// The serial number as upper-case hexadecimal, in the form of ``Certificate/serialNumber``.
     public var serialNumber: String
-    /// When the certificate was revoked.
-    public var revocationDate: Date
+    /// When the certificate was revoked; `nil` when the entry's time does not decode.
+    public var revocationDate: Date?
     /// The reason code, when the entry carries one.
     public var reason: Reason?
 
-    public init(serialNumber: String, revocationDate: Date, reason: Reason?) {
+    public init(serialNumber: String, revocationDate: Date?, reason: Reason?) {
         self.serialNumber = serialNumber
         self.revocationDate = revocationDate
         self.reason = reason
     }
-}
-
-struct RevocationListFields: Sendable {
-    var issuer: DistinguishedName
-    var thisUpdate: Date
-    var nextUpdate: Date?
-    var revokedCertificates: [RevokedCertificate]
 }

@@ -1,0 +1,201 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the MynaKit open source project
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Dispatch
+import Foundation
+import MynaVerify
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mynakit bench crl [--sizes N…] [--lookups N] [--directory DIR] [--sorted] [--json]`
+///
+/// For each size: a signed CRL of that many entries (made with OpenSSL's API, or reused from `--directory`), loaded
+/// through a ``RevocationListCache`` as a kiosk would (read, parse, sort once), reused from the cache, then looked up
+/// `--lookups` times, half of them serial numbers the CRL lists. `Sources/CBaselineCRL/main.c` does the same lookups
+/// with `X509_CRL_get0_by_serial` in plain C, and `scripts/bench-crl.sh` runs both next to `openssl crl -noout`.
+struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crl",
+        abstract: "CRL load time and lookups per second at 1e4, 1e5 and 1e6 entries.",
+        discussion: """
+            Entry k of a CRL of n entries has serial number S(k): 16 bytes from splitmix64(2k) and splitmix64(2k+1), \
+            big-endian, the first byte mapped into 01-7F. Lookup i asks for S((i/2 * 7919) mod n) when i is even (listed) \
+            and S(n + i) when i is odd (not listed), so exactly half are hits; CBaselineCRL asks the same. Files are \
+            kept in --directory (crl-N.der, issuer.pem) and reused when present.
+            """
+    )
+
+    @Option(parsing: .upToNextOption, help: "CRL sizes in entries.")
+    var sizes: [Int] = [10_000, 100_000, 1_000_000]
+
+    @Option(help: "Lookups per size.")
+    var lookups = 1_000_000
+
+    @Option(help: "Keep the CRL files here and reuse them (default: a temporary directory, removed afterwards).",
+        completion: .directory)
+    var directory: String?
+
+    @Flag(help: "Store the entries in serial-number order, as `openssl ca` does (default: in revocation order).")
+    var sorted = false
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if sizes.isEmpty || sizes.contains(where: { $0 < 1 }) { throw ValidationError("--sizes takes positive sizes") }
+        if lookups < 2 { throw ValidationError("--lookups must be at least 2") }
+    }
+
+    /// One size's measurements.
+    struct Row: Encodable {
+        var entries: Int
+        var fileBytes: Int
+        /// Read, parse and sort, through the cache (milliseconds).
+        var loadMilliseconds: Double
+        /// A cache hit: `stat(2)` and the lock (milliseconds, mean of 1000).
+        var reuseMilliseconds: Double
+        var lookups: Int
+        var hits: Int
+        var lookupsPerSecond: Double
+        /// Resident set size growth while loading: the list's memory (a lower bound when memory freed by an earlier
+        /// size is reused; run one size per process for the exact figure).
+        var residentBytes: Int
+        /// The process's peak resident set size so far (`getrusage`).
+        var peakResidentBytes: Int
+    }
+
+    func run() async throws {
+        try await Reporter.run(json: output.json) {
+            let fileManager = FileManager.default
+            let folder = directory ?? fileManager.temporaryDirectory.appendingPathComponent(
+                "mynakit-bench-crl-\(UUID().uuidString)").path
+            try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { if directory == nil { try? fileManager.removeItem(atPath: folder) } }
+
+            var issuer: RevocationListIssuer?
+            var rows: [Row] = []
+            for size in sizes {
+                let path = (folder as NSString).appendingPathComponent("crl-\(size)\(sorted ? "-sorted" : "").der")
+                if !fileManager.fileExists(atPath: path) {
+                    if issuer == nil { issuer = try RevocationListIssuer(commonName: "MynaKit benchmark CRL issuer") }
+                    try Self.makeCRL(size: size, sorted: sorted, issuer: issuer!, path: path, folder: folder)
+                }
+                rows.append(try Self.measure(path: path, size: size, lookups: lookups))
+                if !output.json { print(Self.text(rows.last!)) }
+            }
+            if output.json { Reporter.printJSON(rows) }
+        }
+    }
+
+    static func text(_ row: Row) -> String {
+        String(
+            format: "%d entries (%.1f MB): load %.1f ms, reuse %.4f ms, %.1f lookup/s (%d of %d listed), resident +%.1f MB (peak %.1f MB)",
+            row.entries, Double(row.fileBytes) / 1e6, row.loadMilliseconds, row.reuseMilliseconds,
+            row.lookupsPerSecond, row.hits, row.lookups, Double(row.residentBytes) / 1e6,
+            Double(row.peakResidentBytes) / 1e6)
+    }
+
+    private static func makeCRL(size: Int, sorted: Bool, issuer: RevocationListIssuer, path: String, folder: String) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let reasons: [RevokedCertificate.Reason] = [.keyCompromise, .affiliationChanged, .superseded, .cessationOfOperation]
+        let der = try issuer.issue(
+            count: size,
+            entry: { index in
+                RevocationListIssuer.Entry(
+                    serialNumber: serial(UInt64(index)),
+                    revocationDate: now.addingTimeInterval(-Double(index % 31_536_000)),
+                    reason: reasons[index % reasons.count])
+            },
+            thisUpdate: now, nextUpdate: now.addingTimeInterval(7 * 86_400), sorted: sorted)
+        try Data(der).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try Data(issuer.certificate.pem.utf8).write(
+            to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("issuer-\(size).pem")), options: .atomic)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        StandardStreams.writeError(String(format: "made %@ in %.1f s\n", path, seconds))
+    }
+
+    private static func measure(path: String, size: Int, lookups: Int) throws -> Row {
+        // The serial numbers are made before timing, as CBaselineCRL makes its ASN1_INTEGERs before its loop.
+        let queries = (0..<lookups).map { query(index: $0, size: size) }
+        let residentBefore = residentBytes()
+        let cache = RevocationListCache()
+
+        var start = DispatchTime.now().uptimeNanoseconds
+        let list = try cache.revocationList(atPath: path)
+        let loadNanoseconds = DispatchTime.now().uptimeNanoseconds - start
+        guard list.count == size else {
+            throw CommandFailure(status: .verificationFailed, code: "bench-failed",
+                message: "\(path) lists \(list.count) entries, not \(size)")
+        }
+        let resident = residentBytes() - residentBefore
+
+        start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<1000 { _ = try cache.revocationList(atPath: path) }
+        let reuseNanoseconds = DispatchTime.now().uptimeNanoseconds - start
+        guard cache.statistics == RevocationListCache.Statistics(loads: 1, reuses: 1000) else {
+            throw CommandFailure(status: .verificationFailed, code: "bench-failed",
+                message: "the cache re-read an unchanged file: \(cache.statistics)")
+        }
+
+        var hits = 0
+        start = DispatchTime.now().uptimeNanoseconds
+        for serial in queries where list.contains(serial) { hits += 1 }
+        let lookupNanoseconds = DispatchTime.now().uptimeNanoseconds - start
+        // A benchmark of wrong answers must not pass for a fast one: exactly the even-numbered lookups are listed.
+        guard hits == (lookups + 1) / 2 else {
+            throw CommandFailure(status: .verificationFailed, code: "bench-failed",
+                message: "\(hits) of \(lookups) lookups found an entry, expected \((lookups + 1) / 2)")
+        }
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return Row(
+            entries: size, fileBytes: fileBytes, loadMilliseconds: Double(loadNanoseconds) / 1e6,
+            reuseMilliseconds: Double(reuseNanoseconds) / 1e6 / 1000, lookups: lookups, hits: hits,
+            lookupsPerSecond: Double(lookups) / (Double(lookupNanoseconds) / 1e9), residentBytes: resident,
+            peakResidentBytes: peakResidentBytes())
+    }
+
+    /// Lookup `index` against a CRL of `size` entries: a listed serial for even indexes, an unlisted one for odd.
+    static func query(index: Int, size: Int) -> SerialNumber {
+        index % 2 == 0 ? serial(UInt64((index / 2 * 7919) % size)) : serial(UInt64(size + index))
+    }
+
+    /// S(k): 16 bytes from splitmix64(2k) and splitmix64(2k+1), big-endian, the first byte mapped into 01-7F so that
+    /// the number is positive and has no leading zero byte.
+    static func serial(_ k: UInt64) -> SerialNumber {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        for word in [splitmix64(2 &* k), splitmix64(2 &* k &+ 1)] {
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        bytes[0] = 0x01 &+ bytes[0] % 0x7F
+        return SerialNumber(magnitude: bytes)
+    }
+
+    static func splitmix64(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// The peak resident set size of this process (`getrusage`, kilobytes on Linux).
+    private static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        return getrusage(RUSAGE_SELF.rawValue, &usage) == 0 ? usage.ru_maxrss * 1024 : 0
+    }
+
+    /// The resident set size from `/proc/self/statm`.
+    private static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
