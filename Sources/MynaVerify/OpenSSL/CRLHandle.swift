@@ -7,6 +7,7 @@
 internal import COpenSSL
 import Foundation
 import OpenSSLSupport
+import Synchronization
 
 /// Owns one reference to an OpenSSL `X509_CRL` and releases it in `deinit`.
 ///
@@ -16,9 +17,13 @@ import OpenSSLSupport
 ///
 /// `@unchecked Sendable`: the handle is immutable once `init` returns. OpenSSL's first lookup *writes* (it sorts the
 /// list, under the CRL's lock, but a concurrent reader of the list takes no lock), so `init` performs that first
-/// lookup itself, before the handle can be shared; afterwards every lookup only reads.
+/// lookup itself, before the handle can be shared; afterwards every lookup only reads. The memo of signature checks
+/// has a lock of its own.
 final class CRLHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// Signature verdicts by the issuer key's SubjectPublicKeyInfo: verifying hashes the whole list (tens of
+    /// milliseconds for a million entries), so it is done once per key.
+    private let signatureVerdicts = Mutex<[[UInt8]: Bool]>([:])
 
     /// Takes over one reference to `pointer` and sorts its revoked entries for lookups.
     init(taking pointer: OpaquePointer) {
@@ -146,12 +151,14 @@ final class CRLHandle: @unchecked Sendable {
         return Self.decode(entry)
     }
 
-    /// Whether the CRL's signature verifies with the public key of `issuer`.
-    func isSigned(by issuer: X509Handle) -> Bool {
+    /// Whether the CRL's signature verifies with the public key of `issuer`, remembered per key.
+    func isSigned(by issuer: X509Handle, publicKey: [UInt8]) -> Bool {
+        if let known = signatureVerdicts.withLock({ $0[publicKey] }) { return known }
         guard let key = X509_get0_pubkey(issuer.pointer) else { return false }
-        let status = X509_CRL_verify(pointer, key)
+        let verified = X509_CRL_verify(pointer, key) == 1
         ERR_clear_error()
-        return status == 1
+        signatureVerdicts.withLock { $0[publicKey] = verified }
+        return verified
     }
 
     /// Whether the CRL's issuer name is the issuer name of `certificate`.
