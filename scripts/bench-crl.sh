@@ -39,8 +39,8 @@ for size in "${sizes[@]}"; do
         cl+=("$(echo "$c" | sed -E 's/.*load ([0-9.]+) ms.*/\1/')")
         cq+=("$(echo "$c" | sed -E 's/.* ([0-9.]+) lookup\/s.*/\1/')")
         s=$("$bin/mynakit" bench crl --directory "$work" --sizes "$size" --lookups "$lookups" --json)
-        sl+=("$(echo "$s" | jq '.[0].loadMilliseconds')")
-        sq+=("$(echo "$s" | jq '.[0].lookupsPerSecond')")
+        sl+=("$(echo "$s" | jq '.lists[0].loadMilliseconds')")
+        sq+=("$(echo "$s" | jq '.lists[0].lookupsPerSecond')")
         echo "$size round $round: openssl ${o[-1]} ms; C parse ${cp[-1]} + sort ${cs[-1]} = ${cl[-1]} ms, ${cq[-1]} lookup/s; Swift load ${sl[-1]} ms, ${sq[-1]} lookup/s" >&2
     done
     rows+=("$(awk -v n="$size" -v mb="$(stat -c %s "$crl")" -v o="$(median "${o[@]}")" -v cp="$(median "${cp[@]}")" \
@@ -61,5 +61,5 @@ echo "| entries | DER | openssl crl -noout | C load (parse + sort) | MynaVerify 
 echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "memory, $largest entries: MynaVerify +$(jq '.[0].residentBytes / 1e6 | floor' "$work/mem.json") MB resident while loading (peak $((mem_swift / 1024)) MB);" \
+echo "memory, $largest entries: MynaVerify +$(jq '.lists[0].residentBytes / 1e6 | floor' "$work/mem.json") MB resident while loading (peak $((mem_swift / 1024)) MB);" \
     "C +$(sed -E 's/.*resident \+([0-9.]+) MB.*/\1/' "$work/mem.txt") MB (peak $((mem_c / 1024)) MB); openssl crl peak $((mem_openssl / 1024)) MB"

@@ -93,7 +93,7 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
                 rows.append(try await MainActor.run { try Self.measure(path: path, size: size, lookups: lookups) })
                 if !output.json { print(Self.text(rows.last!)) }
             }
-            if output.json { Reporter.printJSON(rows) }
+            if output.json { Reporter.printJSON(["lists": rows]) }
         }
     }
 

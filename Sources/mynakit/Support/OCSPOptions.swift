@@ -74,6 +74,9 @@ struct OCSPReport: Encodable {
     var serialNumber: String
     var time: String
     var revocationTime: String?
+    /// The CRLReason as a code: `key-compromise`, `ca-compromise`, `affiliation-changed`, `superseded`,
+    /// `cessation-of-operation`, `certificate-hold`, `remove-from-crl`, `privilege-withdrawn`, `aa-compromise`,
+    /// `unspecified`.
     var revocationReason: String?
     /// `issuer` or `delegated`, and the delegated responder's subject.
     var responder: String?
@@ -93,7 +96,7 @@ struct OCSPReport: Encodable {
         time = RFC3339.format(result.time)
         if case .revoked(let revoked, let reason) = result.status {
             revocationTime = revoked.map(RFC3339.format)
-            revocationReason = reason.map { "\($0)" }
+            revocationReason = reason.map(Self.code)
         }
         switch result.responder {
         case .issuer: responder = "issuer"
@@ -108,6 +111,23 @@ struct OCSPReport: Encodable {
         nonce = result.nonce.rawValue
         certIDHash = result.hashAlgorithm?.rawValue
         failures = result.failures.map { Failure(code: $0.code, message: $0.description) }
+    }
+
+    /// The CRLReason as a kebab-case code (`key-compromise`, `cessation-of-operation`), as JSON enumerations are
+    /// spelled (Docs/JSON.md).
+    static func code(_ reason: RevokedCertificate.Reason) -> String {
+        switch reason {
+        case .unspecified: "unspecified"
+        case .keyCompromise: "key-compromise"
+        case .caCompromise: "ca-compromise"
+        case .affiliationChanged: "affiliation-changed"
+        case .superseded: "superseded"
+        case .cessationOfOperation: "cessation-of-operation"
+        case .certificateHold: "certificate-hold"
+        case .removeFromCRL: "remove-from-crl"
+        case .privilegeWithdrawn: "privilege-withdrawn"
+        case .aaCompromise: "aa-compromise"
+        }
     }
 
     /// The one line a verdict of `auth` or `cert verify` gives its revocation source:
