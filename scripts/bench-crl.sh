@@ -5,8 +5,10 @@
 # entries in revocation order) is loaded by `openssl crl -noout` (parse only), by the C baseline (CBaselineCRL: read,
 # d2i_X509_CRL, first X509_CRL_get0_by_serial, which sorts) and by MynaVerify through `mynakit bench crl`
 # (RevocationListCache: read, parse, sort); then LOOKUPS lookups (half listed) run in C and in Swift. The three
-# alternate, ROUNDS times per size; the table shows medians. Memory: one more run per program on the largest size,
-# resident growth while loading and peak RSS (GNU time).
+# alternate, ROUNDS times per size; the table shows medians. A second table: a chain verification with the list
+# (CertificateVerifier, where OpenSSL checks the list's signature every time) against the leaf checked directly
+# (RevocationList.revocationFailures, signature verdict remembered). Memory: one more run per program on the largest
+# size, resident growth while loading and peak RSS (GNU time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -26,9 +28,10 @@ now_ms() { echo $(($(date +%s%N) / 1000)) | awk '{printf "%.1f", $1 / 1000}'; }
 "$bin/mynakit" bench crl --directory "$work" --sizes "${sizes[@]}" --lookups 2 >/dev/null
 
 rows=()
+checks=()
 for size in "${sizes[@]}"; do
     crl="$work/crl-$size.der"
-    o=() cl=() cp=() cs=() cq=() sl=() sq=()
+    o=() cl=() cp=() cs=() cq=() sl=() sq=() sv=() sc=()
     for round in $(seq 1 "$rounds"); do
         start=$(now_ms)
         openssl crl -inform DER -in "$crl" -noout
@@ -41,6 +44,8 @@ for size in "${sizes[@]}"; do
         s=$("$bin/mynakit" bench crl --directory "$work" --sizes "$size" --lookups "$lookups" --json)
         sl+=("$(echo "$s" | jq '.lists[0].loadMilliseconds')")
         sq+=("$(echo "$s" | jq '.lists[0].lookupsPerSecond')")
+        sv+=("$(echo "$s" | jq '.lists[0].verifyMilliseconds')")
+        sc+=("$(echo "$s" | jq '.lists[0].checkMicroseconds')")
         echo "$size round $round: openssl ${o[-1]} ms; C parse ${cp[-1]} + sort ${cs[-1]} = ${cl[-1]} ms, ${cq[-1]} lookup/s; Swift load ${sl[-1]} ms, ${sq[-1]} lookup/s" >&2
     done
     rows+=("$(awk -v n="$size" -v mb="$(stat -c %s "$crl")" -v o="$(median "${o[@]}")" -v cp="$(median "${cp[@]}")" \
@@ -48,6 +53,8 @@ for size in "${sizes[@]}"; do
         -v cq="$(median "${cq[@]}")" -v sq="$(median "${sq[@]}")" 'BEGIN {
         printf "| %d | %.1f MB | %.0f ms | %.0f + %.0f = %.0f ms | %.0f ms | %.2f | %.2f | %.0f | %.0f | %.2f |\n",
             n, mb / 1e6, o, cp, cs, cl, sl, sl / o, sl / cl, cq, sq, sq / cq }')")
+    checks+=("$(awk -v n="$size" -v v="$(median "${sv[@]}")" -v c="$(median "${sc[@]}")" 'BEGIN {
+        printf "| %d | %.2f ms | %.1f µs | %.0f |\n", n, v, c, v * 1000 / c }')")
 done
 
 largest=${sizes[-1]}
@@ -60,6 +67,10 @@ echo
 echo "| entries | DER | openssl crl -noout | C load (parse + sort) | MynaVerify load | load / openssl | load / C | C lookup/s | MynaVerify lookup/s | lookups / C |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
+echo
+echo "| entries | verify with the list (CertificateVerifier) | leaf check (revocationFailures) | ratio |"
+echo "|---|---|---|---|"
+printf '%s\n' "${checks[@]}"
 echo
 echo "memory, $largest entries: MynaVerify +$(jq '.lists[0].residentBytes / 1e6 | floor' "$work/mem.json") MB resident while loading (peak $((mem_swift / 1024)) MB);" \
     "C +$(sed -E 's/.*resident \+([0-9.]+) MB.*/\1/' "$work/mem.txt") MB (peak $((mem_c / 1024)) MB); openssl crl peak $((mem_openssl / 1024)) MB"

@@ -27,51 +27,47 @@ package final class RevocationListIssuer {
     /// - Parameter commonName: the CN of the issuer's name (`C=JP, O=MynaKit test, CN=…`).
     /// - Throws: ``MynaVerifyError/Code/openSSLFailure``.
     package init(commonName: String) throws {
-        let key = try Self.generateKey()
-        guard let handle = X509Handle() else { throw MynaVerifyError.openSSL(.openSSLFailure, "X509_new") }
-        let x509 = handle.pointer
-        guard let name = X509_NAME_new() else { throw MynaVerifyError.openSSL(.openSSLFailure, "X509_NAME_new") }
-        defer { X509_NAME_free(name) }
-        for (field, value) in [("C", "JP"), ("O", "MynaKit test"), ("CN", commonName)] {
-            guard X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, value, -1, -1, 0) == 1 else {
-                throw MynaVerifyError.openSSL(.openSSLFailure, "X509_NAME_add_entry_by_txt")
-            }
-        }
-        let serial = OpenSSLRandom.bytes(count: 8) ?? [1]
-        let configured =
-            X509_set_version(x509, 2) == 1
-            && SerialNumber(magnitude: [0x01] + serial).withASN1Integer { X509_set_serialNumber(x509, $0) == 1 }
-            && X509_set_subject_name(x509, name) == 1 && X509_set_issuer_name(x509, name) == 1
-            && X509_time_adj_ex(X509_getm_notBefore(x509), -1, 0, nil) != nil
-            && X509_time_adj_ex(X509_getm_notAfter(x509), 3650, 0, nil) != nil
-            && X509_set_pubkey(x509, key.pointer) == 1
-        guard configured else { throw MynaVerifyError.openSSL(.openSSLFailure, "building the issuer certificate") }
-        var context = X509V3_CTX()
-        X509V3_set_ctx(&context, x509, x509, nil, nil, 0)
-        let extensions: [(Int32, String)] = [
-            (NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign"),
-            (NID_subject_key_identifier, "hash"),
-        ]
-        for (nid, value) in extensions {
-            guard let ext = X509V3_EXT_conf_nid(nil, &context, nid, value) else {
-                throw MynaVerifyError.openSSL(.openSSLFailure, "X509V3_EXT_conf_nid(\(value))")
-            }
-            defer { X509_EXTENSION_free(ext) }
-            guard X509_add_ext(x509, ext, -1) == 1 else { throw MynaVerifyError.openSSL(.openSSLFailure, "X509_add_ext") }
-        }
-        guard X509_sign(x509, key.pointer, EVP_sha256()) > 0 else {
-            throw MynaVerifyError.openSSL(.openSSLFailure, "X509_sign")
-        }
+        let key = try EVPKeyHandle.generateRSA2048()
+        let serial = SerialNumber(magnitude: [0x01] + (OpenSSLRandom.bytes(count: 8) ?? [1]))
+        let handle = try X509Handle.issue(
+            commonName: commonName, serialNumber: serial, subjectKey: key, issuer: nil,
+            extensions: [
+                (NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign"),
+                (NID_subject_key_identifier, "hash"),
+            ])
         self.certificate = try Certificate(handle: handle)
         self.key = key
     }
 
-    /// The issuer's private key as unencrypted PKCS#8 PEM, for tools that sign with it too (`openssl ca`).
+    /// The issuer of an earlier run: its certificate and its private key (unencrypted PEM, ``privateKeyPEM()``).
+    ///
+    /// - Throws: ``MynaVerifyError/Code/unsupportedKey`` when the key does not parse or is not the certificate's.
+    package init(certificate: Certificate, privateKeyPEM: [UInt8]) throws {
+        let key = try EVPKeyHandle.privateKey(pem: privateKeyPEM)
+        guard certificate.handle.matches(privateKey: key) else {
+            throw MynaVerifyError(code: .unsupportedKey, reason: "the private key is not the issuer certificate's")
+        }
+        self.certificate = certificate
+        self.key = key
+    }
+
+    /// The issuer's private key as unencrypted PKCS#8 PEM, for tools that sign with it too (`openssl x509 -CA`).
     package func privateKeyPEM() throws -> [UInt8] {
-        guard let bio = MemoryBIO(), PEM_write_bio_PrivateKey(bio.pointer, key.pointer, nil, nil, 0, nil, nil) == 1,
-            let pem = bio.contents()
-        else { throw MynaVerifyError.openSSL(.openSSLFailure, "PEM_write_bio_PrivateKey") }
-        return pem
+        try key.privateKeyPEM()
+    }
+
+    /// Issues a JPKI-shaped authentication certificate (the authentication policy, keyUsage digitalSignature, a
+    /// fresh RSA-2048 key) with `serialNumber`, for verifications against this issuer's CRLs.
+    package func issueAuthenticationCertificate(serialNumber: SerialNumber, commonName: String) throws -> Certificate {
+        let handle = try X509Handle.issue(
+            commonName: commonName, serialNumber: serialNumber, subjectKey: try EVPKeyHandle.generateRSA2048(),
+            issuer: (certificate.handle, key),
+            extensions: [
+                (NID_basic_constraints, "CA:FALSE"), (NID_key_usage, "critical,digitalSignature"),
+                (NID_certificate_policies, JPKICertificateOID.authenticationPolicy),
+                (NID_authority_key_identifier, "keyid"),
+            ])
+        return try Certificate(handle: handle)
     }
 
     /// One revoked entry to issue.
@@ -169,17 +165,5 @@ package final class RevocationListIssuer {
         }
         defer { X509_EXTENSION_free(ext) }
         guard X509_CRL_add_ext(crl, ext, -1) == 1 else { throw MynaVerifyError.openSSL(.openSSLFailure, "X509_CRL_add_ext") }
-    }
-
-    private static func generateKey() throws -> EVPKeyHandle {
-        guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nil) else {
-            throw MynaVerifyError.openSSL(.openSSLFailure, "EVP_PKEY_CTX_new_id")
-        }
-        defer { EVP_PKEY_CTX_free(context) }
-        var key: OpaquePointer?
-        guard EVP_PKEY_keygen_init(context) == 1, EVP_PKEY_CTX_set_rsa_keygen_bits(context, 2048) == 1,
-            EVP_PKEY_keygen(context, &key) == 1, let key
-        else { throw MynaVerifyError.openSSL(.openSSLFailure, "RSA key generation") }
-        return EVPKeyHandle(taking: key)
     }
 }

@@ -26,8 +26,9 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
         discussion: """
             Entry k of a CRL of n entries has serial number S(k): 16 bytes from splitmix64(2k) and splitmix64(2k+1), \
             big-endian, the first byte mapped into 01-7F. Lookup i asks for S((i/2 * 7919) mod n) when i is even (listed) \
-            and S(n + i) when i is odd (not listed), so exactly half are hits; CBaselineCRL asks the same. Files are \
-            kept in --directory (crl-N.der, issuer.pem) and reused when present.
+            and S(n + i) when i is odd (not listed), so exactly half are hits; CBaselineCRL asks the same. Then a \
+            chain verification of a leaf with the list, and the leaf checked against the list directly. Files are \
+            kept in --directory (crl-N.der, issuer.pem, issuer.key.pem) and reused when present.
             """
     )
 
@@ -68,6 +69,12 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
         var residentBytes: Int
         /// The process's peak resident set size so far (`getrusage`).
         var peakResidentBytes: Int
+        /// `CertificateVerifier.verify` of a leaf with the list: OpenSSL checks the list's signature every time
+        /// (milliseconds, mean).
+        var verifyMilliseconds: Double
+        /// `RevocationList.revocationFailures(of:issuer:at:)` of the same leaf after the first call: the signature
+        /// verdict remembered (microseconds, mean of 1000).
+        var checkMicroseconds: Double
     }
 
     func run() async throws {
@@ -78,19 +85,23 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
             try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { if directory == nil { try? fileManager.removeItem(atPath: folder) } }
 
-            var issuer: RevocationListIssuer?
+            let issuer = try Self.issuer(in: folder)
+            // One leaf for every size, with an 8-byte serial number: never one of the lists' 16-byte ones.
+            let leaf = try issuer.issueAuthenticationCertificate(
+                serialNumber: SerialNumber(magnitude: [0x7E, 1, 2, 3, 4, 5, 6, 7]), commonName: "Benchmark leaf")
             var rows: [Row] = []
             for size in sizes {
                 let path = (folder as NSString).appendingPathComponent("crl-\(size)\(sorted ? "-sorted" : "").der")
                 if !fileManager.fileExists(atPath: path) {
-                    if issuer == nil { issuer = try RevocationListIssuer(commonName: "MynaKit benchmark CRL issuer") }
-                    try Self.makeCRL(size: size, sorted: sorted, issuer: issuer!, path: path, folder: folder)
+                    try Self.makeCRL(size: size, sorted: sorted, issuer: issuer, path: path)
                 }
                 // On the main thread, as the C baseline runs: glibc then allocates from its main arena in both. (On
                 // another thread its per-thread arenas make a million-entry parse about 10% slower, in C as in Swift;
                 // MALLOC_ARENA_MAX=1 removes that.)
-                let lookups = self.lookups
-                rows.append(try await MainActor.run { try Self.measure(path: path, size: size, lookups: lookups) })
+                let (lookups, issuerCertificate) = (self.lookups, issuer.certificate)
+                rows.append(try await MainActor.run {
+                    try Self.measure(path: path, size: size, lookups: lookups, issuer: issuerCertificate, leaf: leaf)
+                })
                 if !output.json { print(Self.text(rows.last!)) }
             }
             if output.json { Reporter.printJSON(["lists": rows]) }
@@ -99,13 +110,28 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
 
     static func text(_ row: Row) -> String {
         String(
-            format: "%d entries (%.1f MB): load %.1f ms, reuse %.4f ms, %.1f lookup/s (%d of %d listed), resident +%.1f MB (peak %.1f MB)",
+            format: "%d entries (%.1f MB): load %.1f ms, reuse %.4f ms, %.1f lookup/s (%d of %d listed), "
+                + "resident +%.1f MB (peak %.1f MB), verify with the list %.2f ms, leaf check %.2f µs",
             row.entries, Double(row.fileBytes) / 1e6, row.loadMilliseconds, row.reuseMilliseconds,
             row.lookupsPerSecond, row.hits, row.lookups, Double(row.residentBytes) / 1e6,
-            Double(row.peakResidentBytes) / 1e6)
+            Double(row.peakResidentBytes) / 1e6, row.verifyMilliseconds, row.checkMicroseconds)
     }
 
-    private static func makeCRL(size: Int, sorted: Bool, issuer: RevocationListIssuer, path: String, folder: String) throws {
+    /// The issuer of `folder` (`issuer.pem`, `issuer.key.pem`), made on first use.
+    private static func issuer(in folder: String) throws -> RevocationListIssuer {
+        let certificateFile = (folder as NSString).appendingPathComponent("issuer.pem")
+        let keyFile = (folder as NSString).appendingPathComponent("issuer.key.pem")
+        if FileManager.default.fileExists(atPath: certificateFile), FileManager.default.fileExists(atPath: keyFile) {
+            return try RevocationListIssuer(
+                certificate: try Certificate(bytes: readFile(certificateFile)), privateKeyPEM: try readFile(keyFile))
+        }
+        let issuer = try RevocationListIssuer(commonName: "MynaKit benchmark CRL issuer")
+        try Data(try issuer.privateKeyPEM()).write(to: URL(fileURLWithPath: keyFile), options: .atomic)
+        try Data(issuer.certificate.pem.utf8).write(to: URL(fileURLWithPath: certificateFile), options: .atomic)
+        return issuer
+    }
+
+    private static func makeCRL(size: Int, sorted: Bool, issuer: RevocationListIssuer, path: String) throws {
         let start = DispatchTime.now().uptimeNanoseconds
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let reasons: [RevokedCertificate.Reason] = [.keyCompromise, .affiliationChanged, .superseded, .cessationOfOperation]
@@ -117,15 +143,16 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
                     revocationDate: now.addingTimeInterval(-Double(index % 31_536_000)),
                     reason: reasons[index % reasons.count])
             },
-            thisUpdate: now, nextUpdate: now.addingTimeInterval(7 * 86_400), sorted: sorted)
+            // A year, so that files kept in --directory stay fresh for later runs.
+            thisUpdate: now, nextUpdate: now.addingTimeInterval(365 * 86_400), sorted: sorted)
         try Data(der).write(to: URL(fileURLWithPath: path), options: .atomic)
-        try Data(issuer.certificate.pem.utf8).write(
-            to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("issuer-\(size).pem")), options: .atomic)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         StandardStreams.writeError(String(format: "made %@ in %.1f s\n", path, seconds))
     }
 
-    private static func measure(path: String, size: Int, lookups: Int) throws -> Row {
+    private static func measure(
+        path: String, size: Int, lookups: Int, issuer: Certificate, leaf: Certificate
+    ) throws -> Row {
         // The serial numbers are made before timing, as CBaselineCRL makes its ASN1_INTEGERs before its loop.
         let queries = (0..<lookups).map { query(index: $0, size: size) }
         let residentBefore = residentBytes()
@@ -160,12 +187,32 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
             throw CommandFailure(status: .verificationFailed, code: "bench-failed",
                 message: "\(hits) of \(lookups) lookups found an entry, expected \((lookups + 1) / 2)")
         }
+        // A chain verification with the list, and the leaf checked against the list directly.
+        let verifier = CertificateVerifier(
+            trustStore: try TrustStore(anchors: [issuer]), profile: .authentication, revocationPolicy: .require)
+        let now = Date()
+        guard verifier.verify(leaf: leaf, at: now, crls: [list]).isValid,
+            list.revocationFailures(of: leaf, issuer: issuer, at: now).isEmpty
+        else {
+            throw CommandFailure(status: .verificationFailed, code: "bench-failed",
+                message: "the benchmark leaf does not verify against \(path)")
+        }
+        let verifications = max(3, min(500, 2_000_000 / size))
+        start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<verifications { _ = verifier.verify(leaf: leaf, at: now, crls: [list]) }
+        let verifyNanoseconds = DispatchTime.now().uptimeNanoseconds - start
+        start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<1000 { _ = list.revocationFailures(of: leaf, issuer: issuer, at: now) }
+        let checkNanoseconds = DispatchTime.now().uptimeNanoseconds - start
+
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return Row(
             entries: size, fileBytes: fileBytes, loadMilliseconds: Double(loadNanoseconds) / 1e6,
             reuseMilliseconds: Double(reuseNanoseconds) / 1e6 / 1000, lookups: lookups, hits: hits,
             lookupsPerSecond: Double(lookups) / (Double(lookupNanoseconds) / 1e9), residentBytes: resident,
-            peakResidentBytes: peakResidentBytes())
+            peakResidentBytes: peakResidentBytes(),
+            verifyMilliseconds: Double(verifyNanoseconds) / 1e6 / Double(verifications),
+            checkMicroseconds: Double(checkNanoseconds) / 1e3 / 1000)
     }
 
     /// Lookup `index` against a CRL of `size` entries: a listed serial for even indexes, an unlisted one for odd.
