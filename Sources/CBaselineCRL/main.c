@@ -109,7 +109,8 @@ int main(int argc, char **argv) {
     double end = now_seconds();
     if (hits != (lookups + 1) / 2) die("wrong number of hits");
 
-    printf("%ld entries: parse %.1f ms, sort %.1f ms, load %.1f ms, %.1f lookup/s (%ld of %ld listed), resident +%.1f MB\n",
+    printf("%ld entries: parse %.1f ms, sort %.1f ms, load %.1f ms, %.1f lookup/s (%ld of %ld listed), "
+           "resident +%.1f MB\n",
            entries, (parsed - start) * 1e3, (sorted - parsed) * 1e3, (sorted - start) * 1e3,
            (double)lookups / (end - loop), hits, lookups, (double)resident / 1e6);
     for (long i = 0; i < lookups; i++) ASN1_INTEGER_free(queries[i]);

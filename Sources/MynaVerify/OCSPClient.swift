@@ -48,7 +48,8 @@ public struct OCSPClient: Sendable {
 
     /// How a check is made.
     public struct Options: Sendable {
-        /// The CertID hash (default SHA-1, which RFC 5019 responders must support; SHA-256 when the responder takes it).
+        /// The CertID hash (default SHA-1, which RFC 5019 responders must support; SHA-256 when the responder takes
+        /// it).
         public var hashAlgorithm: HashAlgorithm
         /// Whether a nonce is sent and must come back.
         public var nonce: NoncePolicy
@@ -161,7 +162,8 @@ public struct OCSPClient: Sendable {
         } catch {
             switch error {
             case .invalidURL(let reason): return failed(.invalidURL(reason), nonce: nonceSent)
-            case .unreachable(let reason): return failed(.unreachable(url: responderURL, reason: reason), nonce: nonceSent)
+            case .unreachable(let reason):
+                return failed(.unreachable(url: responderURL, reason: reason), nonce: nonceSent)
             case .timedOut:
                 return failed(.timedOut(url: responderURL, seconds: options.timeoutSeconds), nonce: nonceSent)
             case .exchange(let reason): return failed(.httpFailure(url: responderURL, reason: reason), nonce: nonceSent)

@@ -90,15 +90,21 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     ///   - certificate: the certificate to check (a chain's leaf).
     ///   - issuer: the certificate that issued it, from a verified chain.
     ///   - time: the time freshness is judged at.
-    /// - Returns: the failures, as ``CertificateVerifier`` reports them: ``VerificationFailure/crlInvalid(issuer:reason:)``
-    ///   (another issuer's list, a signature that does not verify, an issuer without cRLSign),
-    ///   ``VerificationFailure/crlNotYetValid(issuer:thisUpdate:)``, ``VerificationFailure/staleCRL(issuer:nextUpdate:)``
-    ///   and ``VerificationFailure/revoked(serialNumber:revocationDate:reason:)``; empty when the list is usable and
-    ///   does not list the certificate.
-    public func revocationFailures(of certificate: Certificate, issuer: Certificate, at time: Date) -> [VerificationFailure] {
+    /// - Returns: the failures, as ``CertificateVerifier`` reports them:
+    ///   ``VerificationFailure/crlInvalid(issuer:reason:)`` (another issuer's list, a signature that does not verify,
+    ///   an issuer without cRLSign), ``VerificationFailure/crlNotYetValid(issuer:thisUpdate:)``,
+    ///   ``VerificationFailure/staleCRL(issuer:nextUpdate:)`` and
+    ///   ``VerificationFailure/revoked(serialNumber:revocationDate:reason:)``; empty when the list is usable and does
+    ///   not list the certificate.
+    public func revocationFailures(
+        of certificate: Certificate,
+        issuer: Certificate,
+        at time: Date
+    ) -> [VerificationFailure] {
         let name = self.issuer.description
         guard handle.hasIssuer(of: certificate.handle), self.issuer == issuer.subject else {
-            return [.crlInvalid(issuer: name, reason: "the list is not from the certificate's issuer \(issuer.subject)")]
+            let reason = "the list is not from the certificate's issuer \(issuer.subject)"
+            return [.crlInvalid(issuer: name, reason: reason)]
         }
         if let usage = issuer.keyUsage, !usage.contains(.cRLSign) {
             return [.crlInvalid(issuer: name, reason: "the issuer's keyUsage does not allow cRLSign")]
@@ -110,7 +116,9 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
         if thisUpdate > time { failures.append(.crlNotYetValid(issuer: name, thisUpdate: thisUpdate)) }
         if isStale(at: time) { failures.append(.staleCRL(issuer: name, nextUpdate: nextUpdate)) }
         if let entry = revocation(of: certificate) {
-            failures.append(.revoked(serialNumber: certificate.serialNumber, revocationDate: entry.revocationDate, reason: entry.reason))
+            failures.append(
+                .revoked(
+                    serialNumber: certificate.serialNumber, revocationDate: entry.revocationDate, reason: entry.reason))
         }
         return failures
     }

@@ -26,8 +26,8 @@ public struct SerialNumber: Sendable, Hashable, CustomStringConvertible {
         self.isNegative = isNegative && !trimmed.isEmpty
     }
 
-    /// Parses hexadecimal in the form of ``Certificate/serialNumber`` (`"1A2B"`, `"-0F"`, `"ABC"`), in either case, with
-    /// optional `:` or space separators as `openssl x509 -text` prints them.
+    /// Parses hexadecimal in the form of ``Certificate/serialNumber`` (`"1A2B"`, `"-0F"`, `"ABC"`), in either case,
+    /// with optional `:` or space separators as `openssl x509 -text` prints them.
     ///
     /// - Returns: `nil` when the text holds anything but hexadecimal digits after the optional `-`, or no digit.
     public init?(hexadecimal text: String) {

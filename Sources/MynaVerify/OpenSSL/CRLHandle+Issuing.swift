@@ -139,7 +139,7 @@ package final class RevocationListIssuer {
                 throw MynaVerifyError.openSSL(.openSSLFailure, "building revoked entry \(index)")
             }
         }
-        if sorted { guard X509_CRL_sort(crl) == 1 else { throw MynaVerifyError.openSSL(.openSSLFailure, "X509_CRL_sort") } }
+        if sorted, X509_CRL_sort(crl) != 1 { throw MynaVerifyError.openSSL(.openSSLFailure, "X509_CRL_sort") }
 
         try addExtensions(to: crl, crlNumber: crlNumber)
         guard X509_CRL_sign(crl, key.pointer, EVP_sha256()) > 0 else {
@@ -153,7 +153,9 @@ package final class RevocationListIssuer {
 
     /// cRLNumber and authorityKeyIdentifier (keyid), as RFC 5280 section 5.2 asks of conforming CRL issuers.
     private func addExtensions(to crl: OpaquePointer, crlNumber: Int) throws {
-        guard let number = ASN1_INTEGER_new() else { throw MynaVerifyError.openSSL(.openSSLFailure, "ASN1_INTEGER_new") }
+        guard let number = ASN1_INTEGER_new() else {
+            throw MynaVerifyError.openSSL(.openSSLFailure, "ASN1_INTEGER_new")
+        }
         defer { ASN1_INTEGER_free(number) }
         guard ASN1_INTEGER_set(number, crlNumber) == 1,
             X509_CRL_add1_ext_i2d(crl, NID_crl_number, UnsafeMutableRawPointer(number), 0, 0) == 1
@@ -164,6 +166,8 @@ package final class RevocationListIssuer {
             throw MynaVerifyError.openSSL(.openSSLFailure, "authorityKeyIdentifier")
         }
         defer { X509_EXTENSION_free(ext) }
-        guard X509_CRL_add_ext(crl, ext, -1) == 1 else { throw MynaVerifyError.openSSL(.openSSLFailure, "X509_CRL_add_ext") }
+        guard X509_CRL_add_ext(crl, ext, -1) == 1 else {
+            throw MynaVerifyError.openSSL(.openSSLFailure, "X509_CRL_add_ext")
+        }
     }
 }

@@ -72,7 +72,9 @@ final class CRLHandle: @unchecked Sendable {
         // For SHA-1, X509_CRL_digest returns the digest that d2i_X509_CRL already computed over the whole encoding.
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        let status = digest.withUnsafeMutableBufferPointer { X509_CRL_digest(pointer, EVP_sha1(), $0.baseAddress, &length) }
+        let status = digest.withUnsafeMutableBufferPointer {
+            X509_CRL_digest(pointer, EVP_sha1(), $0.baseAddress, &length)
+        }
         guard status == 1 else { throw MynaVerifyError.openSSL(.openSSLFailure, "X509_CRL_digest failed") }
         return RevocationListHeader(
             issuer: DistinguishedName(x509Name: issuer),

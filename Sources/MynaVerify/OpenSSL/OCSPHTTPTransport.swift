@@ -128,7 +128,8 @@ enum OCSPHTTPTransport {
     /// connects.
     private static func connectionProblem(host: String, port: String) -> String? {
         var addresses: OpaquePointer?
-        guard BIO_lookup_ex(host, port, Int32(BIO_LOOKUP_CLIENT.rawValue), AF_UNSPEC, Int32(SOCK_STREAM.rawValue), 0, &addresses) == 1,
+        let stream = Int32(SOCK_STREAM.rawValue)
+        guard BIO_lookup_ex(host, port, Int32(BIO_LOOKUP_CLIENT.rawValue), AF_UNSPEC, stream, 0, &addresses) == 1,
             let addresses
         else {
             ERR_clear_error()
@@ -139,7 +140,7 @@ enum OCSPHTTPTransport {
         var candidate: OpaquePointer? = addresses
         while let current = candidate {
             candidate = BIO_ADDRINFO_next(current)
-            let socket = BIO_socket(BIO_ADDRINFO_family(current), Int32(SOCK_STREAM.rawValue), 0, 0)
+            let socket = BIO_socket(BIO_ADDRINFO_family(current), stream, 0, 0)
             guard socket >= 0 else { continue }
             defer { BIO_closesocket(socket) }
             _ = BIO_socket_nbio(socket, 1)

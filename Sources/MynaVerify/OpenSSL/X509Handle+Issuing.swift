@@ -49,7 +49,9 @@ extension X509Handle {
                 throw MynaVerifyError.openSSL(.openSSLFailure, "X509V3_EXT_conf_nid(\(value))")
             }
             defer { X509_EXTENSION_free(ext) }
-            guard X509_add_ext(x509, ext, -1) == 1 else { throw MynaVerifyError.openSSL(.openSSLFailure, "X509_add_ext") }
+            guard X509_add_ext(x509, ext, -1) == 1 else {
+                throw MynaVerifyError.openSSL(.openSSLFailure, "X509_add_ext")
+            }
         }
         guard X509_sign(x509, (issuer?.key ?? subjectKey).pointer, EVP_sha256()) > 0 else {
             throw MynaVerifyError.openSSL(.openSSLFailure, "X509_sign")

@@ -24,9 +24,10 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
         commandName: "crl",
         abstract: "CRL load time and lookups per second at 1e4, 1e5 and 1e6 entries.",
         discussion: """
-            Entry k of a CRL of n entries has serial number S(k): 16 bytes from splitmix64(2k) and splitmix64(2k+1), \
-            big-endian, the first byte mapped into 01-7F. Lookup i asks for S((i/2 * 7919) mod n) when i is even (listed) \
-            and S(n + i) when i is odd (not listed), so exactly half are hits; CBaselineCRL asks the same. Then a \
+            Entry k of a CRL of n entries has serial number S(k): 16 bytes from splitmix64(2k) and \
+            splitmix64(2k+1), big-endian, the first byte mapped into 01-7F. Lookup i asks for S((i/2 * 7919) mod n) \
+            when i is even (listed) and S(n + i) when i is odd (not listed), so exactly half are hits; CBaselineCRL \
+            asks the same. Then a \
             chain verification of a leaf with the list, and the leaf checked against the list directly. Files are \
             kept in --directory (crl-N.der, issuer.pem, issuer.key.pem) and reused when present.
             """
@@ -134,7 +135,9 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
     private static func makeCRL(size: Int, sorted: Bool, issuer: RevocationListIssuer, path: String) throws {
         let start = DispatchTime.now().uptimeNanoseconds
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        let reasons: [RevokedCertificate.Reason] = [.keyCompromise, .affiliationChanged, .superseded, .cessationOfOperation]
+        let reasons: [RevokedCertificate.Reason] = [
+            .keyCompromise, .affiliationChanged, .superseded, .cessationOfOperation,
+        ]
         let der = try issuer.issue(
             count: size,
             entry: { index in
@@ -226,7 +229,9 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(16)
         for word in [splitmix64(2 &* k), splitmix64(2 &* k &+ 1)] {
-            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+            for shift in stride(from: 56, through: 0, by: -8) {
+                bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+            }
         }
         bytes[0] = 0x01 &+ bytes[0] % 0x7F
         return SerialNumber(magnitude: bytes)

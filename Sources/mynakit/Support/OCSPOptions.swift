@@ -37,7 +37,9 @@ struct OCSPOptions: ParsableArguments {
 
     func validate() throws {
         if timeout < 1 { throw ValidationError("--ocsp-timeout must be at least 1 second") }
-        if clockSkew < 0 || maximumAge < 0 { throw ValidationError("--ocsp-clock-skew and --ocsp-max-age cannot be negative") }
+        if clockSkew < 0 || maximumAge < 0 {
+            throw ValidationError("--ocsp-clock-skew and --ocsp-max-age cannot be negative")
+        }
     }
 
     /// The client these options describe (the proxy comes from `http_proxy` / `no_proxy`, as for curl).
@@ -140,9 +142,13 @@ struct OCSPReport: Encodable {
     }
 
     var text: String {
-        var lines = ["status: \(status == "no-answer" ? "NO ANSWER" : status.uppercased()) (serial \(serialNumber), at \(time))"]
-        if let revocationTime { lines.append("revoked: \(revocationTime)" + (revocationReason.map { " (\($0))" } ?? "")) }
-        else if let revocationReason { lines.append("revoked: reason \(revocationReason)") }
+        let verdict = status == "no-answer" ? "NO ANSWER" : status.uppercased()
+        var lines = ["status: \(verdict) (serial \(serialNumber), at \(time))"]
+        if let revocationTime {
+            lines.append("revoked: \(revocationTime)" + (revocationReason.map { " (\($0))" } ?? ""))
+        } else if let revocationReason {
+            lines.append("revoked: reason \(revocationReason)")
+        }
         lines.append("source: \(source)")
         if let responder {
             lines.append("responder: " + (responderSubject.map { "delegated, \($0)" } ?? responder))
