@@ -98,6 +98,13 @@ static inline char *COpenSSL_sk_OPENSSL_STRING_value(const STACK_OF(OPENSSL_STRI
     return sk_OPENSSL_STRING_value(stack, index);
 }
 
+// A certificate's cRLDistributionPoints is a STACK_OF(DIST_POINT), walked to match a partitioned CRL's
+// issuingDistributionPoint; its typed accessors are macros.
+static inline int COpenSSL_sk_DIST_POINT_num(const STACK_OF(DIST_POINT) *stack) { return sk_DIST_POINT_num(stack); }
+static inline DIST_POINT *COpenSSL_sk_DIST_POINT_value(const STACK_OF(DIST_POINT) *stack, int index) {
+    return sk_DIST_POINT_value(stack, index);
+}
+
 // (end of MynaVerify's revocation shims)
 
 // MARK: - Shims used by MynaSimulator (key and certificate issuance for the test PKI)

@@ -83,16 +83,24 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     /// Checks `certificate` against this list as the complete CRL of `issuer` (RFC 5280 section 6.3), the way
     /// OpenSSL's CRL check does for a chain's leaf, but with the signature verified once per list and issuer key
     /// (``isSigned(by:)``) instead of on every verification. For a long-lived process checking many certificates
-    /// against a large list, this is the check to run after the chain is built: a name comparison, a remembered
-    /// signature verdict, the freshness window and one binary search.
+    /// against a large list, this is the check to run after the chain is built: a name comparison, the list's
+    /// scope, a remembered signature verdict, the freshness window and one binary search.
+    ///
+    /// Scope: a partitioned list (issuingDistributionPoint) covers the certificate only when one of its
+    /// cRLDistributionPoints names the list's distribution point; a list for CA or attribute certificates only does
+    /// not cover a leaf. Delta and indirect lists, lists for some reasons only, and lists with a critical extension
+    /// this check does not know are refused with ``VerificationFailure/crlInvalid(issuer:reason:)``: give those to
+    /// ``CertificateVerifier``.
     ///
     /// - Parameters:
     ///   - certificate: the certificate to check (a chain's leaf).
     ///   - issuer: the certificate that issued it, from a verified chain.
     ///   - time: the time freshness is judged at.
     /// - Returns: the failures, as ``CertificateVerifier`` reports them:
+    ///   ``VerificationFailure/crlMissing(issuer:)`` (a list of another partition),
     ///   ``VerificationFailure/crlInvalid(issuer:reason:)`` (another issuer's list, a signature that does not verify,
-    ///   an issuer without cRLSign), ``VerificationFailure/crlNotYetValid(issuer:thisUpdate:)``,
+    ///   an issuer without cRLSign, a kind of list it does not judge),
+    ///   ``VerificationFailure/crlNotYetValid(issuer:thisUpdate:)``,
     ///   ``VerificationFailure/staleCRL(issuer:nextUpdate:)`` and
     ///   ``VerificationFailure/revoked(serialNumber:revocationDate:reason:)``; empty when the list is usable and does
     ///   not list the certificate.
@@ -105,6 +113,15 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
         guard handle.hasIssuer(of: certificate.handle), self.issuer == issuer.subject else {
             let reason = "the list is not from the certificate's issuer \(issuer.subject)"
             return [.crlInvalid(issuer: name, reason: reason)]
+        }
+        switch handle.scope(for: certificate.handle) {
+        case .covers:
+            break
+        case .doesNotCover:
+            // Another partition of the issuer's lists: as OpenSSL's check says, no CRL for this certificate.
+            return [.crlMissing(issuer: certificate.issuer.description)]
+        case .unsupported(let kind):
+            return [.crlInvalid(issuer: name, reason: "\(kind): only CertificateVerifier judges such a list")]
         }
         if let usage = issuer.keyUsage, !usage.contains(.cRLSign) {
             return [.crlInvalid(issuer: name, reason: "the issuer's keyUsage does not allow cRLSign")]
