@@ -33,6 +33,8 @@ final class RevocationLeakCheckTests: XCTestCase {
         }
         let (good, revoked, ca) = (try certificate("good.pem"), try certificate("revoked.pem"), try certificate("ca.pem"))
         let saved = Array(try Data(contentsOf: URL(fileURLWithPath: file("saved.ocsp"))))
+        let (partitionCA, partitionLeaf) = (try certificate("scope/ca.pem"), try certificate("scope/leaf.pem"))
+        let partitionCRL = Array(try Data(contentsOf: URL(fileURLWithPath: file("scope/partition.crl"))))
         let issuer = try RevocationListIssuer(commonName: "Leak test CA")
         let cache = RevocationListCache()
         let client = OCSPClient(options: .init(timeout: .seconds(1)))
@@ -54,6 +56,9 @@ final class RevocationLeakCheckTests: XCTestCase {
             _ = list.revokedCertificates
             _ = try? RevocationList(bytes: Array(der.prefix(100)))
             _ = try? RevocationList(bytes: Array(list.pem.utf8))
+            let partition = try RevocationList(bytes: partitionCRL)
+            _ = partition.revocationFailures(of: partitionLeaf, issuer: partitionCA, at: Date())
+            _ = partition.revocationFailures(of: good, issuer: partitionCA, at: Date())
 
             let request = try OCSPRequest(certificate: revoked, issuer: ca, hashAlgorithm: .sha256)
             let answer = await client.check(good, issuer: ca, responderURL: live)
@@ -85,6 +90,19 @@ final class RevocationLeakCheckTests: XCTestCase {
         let saved = directory.appendingPathComponent("saved.ocsp")
         try OpenSSLTool.run(["ocsp", "-issuer", pki.ca.path, "-cert", pki.good.path, "-url", responder.url,
             "-no_nonce", "-respout", saved.path, "-noverify"])
+        // A partitioned CRL (issuingDistributionPoint) and a leaf that names its partition.
+        let scope = directory.appendingPathComponent("scope")
+        try FileManager.default.createDirectory(at: scope, withIntermediateDirectories: true)
+        try RevocationListScopeTests.makeCA(in: scope)
+        for arguments in [
+            ["req", "-new", "-config", "ca.cnf", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-subj",
+             "/C=JP/CN=leaf", "-out", "leaf.csr"],
+            ["ca", "-batch", "-config", "ca.cnf", "-in", "leaf.csr", "-out", "leaf.pem", "-extensions", "leaf_dp1",
+             "-days", "365", "-notext"],
+            ["ca", "-gencrl", "-config", "ca.cnf", "-crlexts", "idp_dp1", "-crldays", "7", "-out", "partition.crl"],
+        ] {
+            try OpenSSLTool.run(arguments, in: scope)
+        }
         let serverError = try CannedHTTPResponder(.status(500))
         defer { serverError.stop() }
         let urls = [responder.url, serverError.url, "http://127.0.0.1:\(try freePort())/"].joined(separator: " ")

@@ -16,13 +16,21 @@ final class RevocationListScopeTests: XCTestCase {
 
     override func setUpWithError() throws {
         directory = try makeTemporaryDirectory("mynaverify-crl-scope")
-        try Self.configuration.write(to: path("ca.cnf"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: path("newcerts"), withIntermediateDirectories: true)
-        try "".write(to: path("index.txt"), atomically: true, encoding: .utf8)
-        try "2000\n".write(to: path("serial"), atomically: true, encoding: .utf8)
-        try "01\n".write(to: path("crlnumber"), atomically: true, encoding: .utf8)
-        try run(["req", "-new", "-x509", "-config", "ca.cnf", "-extensions", "root", "-newkey", "rsa:2048", "-nodes",
-            "-keyout", "ca.key", "-subj", "/C=JP/O=Scope test/CN=Scope CA", "-days", "3650", "-out", "ca.pem"])
+        try Self.makeCA(in: directory)
+    }
+
+    /// An `openssl ca` directory with this test's configuration and a CA (`ca.pem`, `ca.key`).
+    static func makeCA(in directory: URL) throws {
+        try configuration.write(to: directory.appendingPathComponent("ca.cnf"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("newcerts"), withIntermediateDirectories: true)
+        try "".write(to: directory.appendingPathComponent("index.txt"), atomically: true, encoding: .utf8)
+        try "2000\n".write(to: directory.appendingPathComponent("serial"), atomically: true, encoding: .utf8)
+        try "01\n".write(to: directory.appendingPathComponent("crlnumber"), atomically: true, encoding: .utf8)
+        try OpenSSLTool.run(
+            ["req", "-new", "-x509", "-config", "ca.cnf", "-extensions", "root", "-newkey", "rsa:2048", "-nodes",
+             "-keyout", "ca.key", "-subj", "/C=JP/O=Scope test/CN=Scope CA", "-days", "3650", "-out", "ca.pem"],
+            in: directory)
     }
 
     private func path(_ name: String) -> URL { directory.appendingPathComponent(name) }
@@ -107,7 +115,8 @@ final class RevocationListScopeTests: XCTestCase {
             [])
     }
 
-    private static let configuration = """
+    /// The `openssl ca` configuration of these tests (also used by `RevocationLeakCheckTests`).
+    static let configuration = """
         [ req ]
         distinguished_name = dn
         prompt = no
