@@ -21,9 +21,14 @@ public struct SerialNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// A serial number from its magnitude (leading zero bytes are dropped) and sign.
     public init(magnitude: [UInt8], isNegative: Bool = false) {
-        let trimmed = Array(magnitude.drop { $0 == 0 })
-        self.magnitude = trimmed.isEmpty ? [0] : trimmed
-        self.isNegative = isNegative && !trimmed.isEmpty
+        if let first = magnitude.first, first != 0 {
+            self.magnitude = magnitude
+            self.isNegative = isNegative
+        } else {
+            let trimmed = Array(magnitude.drop { $0 == 0 })
+            self.magnitude = trimmed.isEmpty ? [0] : trimmed
+            self.isNegative = isNegative && !trimmed.isEmpty
+        }
     }
 
     /// Parses hexadecimal in the form of ``Certificate/serialNumber`` (`"1A2B"`, `"-0F"`, `"ABC"`), in either case,
