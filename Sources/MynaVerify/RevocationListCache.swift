@@ -23,7 +23,7 @@ import Synchronization
 /// The cache is `Sendable`; any number of threads may use it at once. Callers asking for the same file while it is
 /// being parsed wait for that one parse instead of parsing it again; other files are not held up.
 ///
-/// - Important: A call that has to parse blocks its thread for as long as parsing takes (about a second for a
+/// - Important: A call that has to parse blocks its thread for as long as parsing takes (1.3 to 1.5 s for a
 ///   million entries, Docs/Benchmarks.md). Refresh from a background thread if request latency matters.
 /// - Note: A file that cannot be read or parsed any more is an error, never a silent fall-back to the version parsed
 ///   before: a verifier that cannot see the current CRL must not pretend it can.
