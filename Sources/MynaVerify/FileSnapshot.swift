@@ -38,7 +38,7 @@ struct FileIdentity: Hashable, Sendable {
 /// A file's bytes and the identity of the version they were read from, both taken from one open descriptor, so that
 /// a file replaced while it is read is never recorded under the new version's identity.
 struct FileSnapshot {
-    /// Files larger than this are refused: no CRL comes near it (a million entries is about 40 MB).
+    /// Files larger than this are refused: no CRL comes near it (a million entries is about 50 MB).
     static let maximumSize: Int64 = 1 << 30
 
     var identity: FileIdentity

@@ -74,7 +74,7 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     /// Whether the CRL's signature verifies with `issuer`'s public key.
     ///
     /// This checks the signature only; it does not compare names or check the issuer's chain. Verifying hashes the
-    /// whole list (about 40 ms for a million entries), so the verdict is remembered per issuer key: only the first call
+    /// whole list (30 to 40 ms for a million entries), so the verdict is remembered per issuer key: only the first call
     /// for a key pays.
     public func isSigned(by issuer: Certificate) -> Bool {
         handle.isSigned(by: issuer.handle, publicKey: issuer.publicKey.derBytes)
