@@ -127,6 +127,7 @@ let package = Package(
         // MARK: Plain C baselines for the benchmarks (Docs/Benchmarks.md)
         .executableTarget(name: "CBaselinePCSC", dependencies: ["CPCSC"]),
         .executableTarget(name: "CBaselineOpenSSL", dependencies: ["COpenSSL"]),
+        .executableTarget(name: "CBaselineCRL", dependencies: ["COpenSSL"]),
 
         // MARK: Tests
         .target(
