@@ -67,6 +67,44 @@ final class RevocationCLITests: XCTestCase {
         XCTAssertEqual((document["failures"] as? [[String: Any]])?.count, 0)
     }
 
+    /// `cert verify --ocsp-url`: the OCSP answer joins the verdict. The fixture's leaves carry no JPKI policy, so each
+    /// verdict also has `wrong-profile`; what matters here is what OCSP added: its source for a good answer,
+    /// `revoked`, `ocsp-unknown`, or the reason no answer was usable (never silence).
+    func testCertVerifyTakesTheOCSPAnswerIntoItsVerdict() throws {
+        let fixture = try setUpFixture()
+        func verify(_ leaf: URL, _ url: String, _ extra: [String] = []) throws -> (Int32, [String], [String: Any]) {
+            let result = try CLI.run(
+                ["cert", "verify", leaf.path, "--kind", "auth", "--roots", fixture.pki.ca.path, "--ocsp-url", url,
+                 "--ocsp-timeout", "3", "--json"] + extra)
+            let document = try result.json()
+            let codes = (document["failures"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            return (result.status, codes.sorted(), document["revocation"] as? [String: Any] ?? [:])
+        }
+        let good = try verify(fixture.pki.good, fixture.responder.url)
+        XCTAssertEqual(good.0, 5)
+        XCTAssertEqual(good.1, ["wrong-profile"])
+        XCTAssertEqual(good.2["source"] as? String, "ocsp")
+        XCTAssertEqual(good.2["url"] as? String, fixture.responder.url)
+        // A good OCSP answer satisfies --require-revocation without any CRL.
+        XCTAssertEqual(try verify(fixture.pki.good, fixture.responder.url, ["--require-revocation"]).1, ["wrong-profile"])
+        XCTAssertEqual(try verify(fixture.pki.revoked, fixture.responder.url).1, ["revoked", "wrong-profile"])
+        XCTAssertEqual(try verify(fixture.pki.unknown, fixture.responder.url).1, ["ocsp-unknown", "wrong-profile"])
+        // cert status's JSON and cert verify's revocation object against Docs/JSON.md.
+        let checker = try JSONSchemaChecker(
+            markdown: String(contentsOf: CLI.repositoryRoot.appendingPathComponent("Docs/JSON.md"), encoding: .utf8))
+        for leaf in [fixture.pki.good, fixture.pki.revoked, fixture.pki.unknown] {
+            let json = try status(leaf, fixture, ["--ocsp-url", fixture.responder.url, "--json"]).stdout
+            XCTAssertEqual(checker.problems(json: json, against: "mynakit:cert-status"), [], json)
+        }
+        let verified = try CLI.run(
+            ["cert", "verify", fixture.pki.good.path, "--kind", "auth", "--roots", fixture.pki.ca.path, "--ocsp-url",
+             fixture.responder.url, "--json"])
+        XCTAssertEqual(checker.problems(json: verified.stdout, against: "mynakit:cert-verify"), [], verified.stdout)
+        let down = try verify(fixture.pki.good, "http://127.0.0.1:9/")
+        XCTAssertEqual(down.1, ["ocsp-unreachable", "wrong-profile"])
+        XCTAssertEqual(down.2["source"] as? String, "not-checked")
+    }
+
     func testTheJSONVerdictOfARevokedCertificate() throws {
         let fixture = try setUpFixture()
         let result = try status(fixture.pki.revoked, fixture, ["--ocsp-url", fixture.responder.url, "--json"])

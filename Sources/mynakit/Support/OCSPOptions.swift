@@ -54,6 +54,15 @@ struct OCSPOptions: ParsableArguments {
                 clockSkew: TimeInterval(clockSkew), maximumAge: TimeInterval(maximumAge)))
     }
 
+    /// `result` with the leaf's revocation status from the responder of `--ocsp-url` (`auth`, `cert verify`), or
+    /// `result` unchanged without `--ocsp-url` or when no chain was built (the issuer must come from a verified
+    /// chain, never from the card).
+    func applied(to result: VerificationResult) async -> VerificationResult {
+        guard url != nil, let leaf = result.leaf, result.chain.count >= 2 else { return result }
+        guard let answer = await check(leaf, issuer: result.chain[1], at: result.time) else { return result }
+        return result.applying(answer)
+    }
+
     /// Asks the responder of `--ocsp-url` about `certificate`; `nil` without `--ocsp-url`. The issuer must come from
     /// a verified chain (or from the operator), never from the card alone.
     func check(_ certificate: Certificate, issuer: Certificate, at time: Date) async -> OCSPResult? {
