@@ -146,6 +146,7 @@ let package = Package(
         // MARK: Plain C baselines for the benchmarks (Docs/Benchmarks.md)
         .executableTarget(name: "CBaselinePCSC", dependencies: ["CPCSC"]),
         .executableTarget(name: "CBaselineOpenSSL", dependencies: ["COpenSSL"]),
+        .executableTarget(name: "CBaselineCRL", dependencies: ["COpenSSL"]),
         // The Swift API side of the C interface's overhead benchmark (scripts/bench-cabi.sh).
         .executableTarget(
             name: "CABIBaselineSwift", dependencies: ["MynaCard", "MynaVerify", "SmartCard"], swiftSettings: swiftSettings),

@@ -206,11 +206,16 @@ public enum VerificationFailure: Sendable, Hashable, CustomStringConvertible {
     case other(depth: Int, code: Int, reason: String)
     /// OpenSSL could not run the verification at all (for example, out of memory).
     case internalError(String)
+    /// The OCSP responder answered `unknown`: it knows nothing of the certificate.
+    case ocspUnknown(url: String)
+    /// No usable OCSP answer: the responder was down, slow or wrong, or its answer failed a check; `failure` says
+    /// which (its own `ocsp-…` code).
+    case ocspUnusable(url: String, failure: OCSPFailure)
 
     /// A stable identifier of the kind of failure, for JSON output and scripts: `expired`, `not-yet-valid`,
     /// `unknown-issuer`, `self-signed-leaf`, `revoked`, `stale-crl`, `crl-not-yet-valid`, `crl-missing`,
     /// `crl-invalid`, `wrong-profile`, `bad-signature`, `malformed-der`, `ca-flag-on-leaf`, `invalid-ca`, `other`,
-    /// `internal-error`.
+    /// `internal-error`, `ocsp-unknown`, and the `ocsp-…` codes of ``OCSPFailure``.
     public var code: String {
         switch self {
         case .expired: return "expired"
@@ -229,6 +234,8 @@ public enum VerificationFailure: Sendable, Hashable, CustomStringConvertible {
         case .invalidCA: return "invalid-ca"
         case .other: return "other"
         case .internalError: return "internal-error"
+        case .ocspUnknown: return "ocsp-unknown"
+        case .ocspUnusable(_, let failure): return failure.code
         }
     }
 
@@ -277,6 +284,10 @@ public enum VerificationFailure: Sendable, Hashable, CustomStringConvertible {
             return "certificate at depth \(depth) (\(subject)) cannot act as a CA: \(reason)"
         case .other(let depth, let code, let reason):
             return "certificate at depth \(depth): \(reason) (X509_V_ERR \(code))"
+        case .ocspUnknown(let url):
+            return "the OCSP responder \(url) does not know the certificate (status unknown)"
+        case .ocspUnusable(let url, let failure):
+            return "no usable OCSP answer from \(url): \(failure)"
         case .internalError(let reason):
             return "verification could not run: \(reason)"
         }

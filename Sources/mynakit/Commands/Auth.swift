@@ -25,6 +25,7 @@ struct Auth: AsyncParsableCommand, CardCommand {
 
     @OptionGroup var trust: TrustAnchorOptions
     @OptionGroup var revocation: RevocationOptions
+    @OptionGroup var ocsp: OCSPOptions
     @OptionGroup var card: CardOptions
     @OptionGroup var pin: PINOptions
     @OptionGroup var output: OutputOptions
@@ -70,7 +71,9 @@ struct Auth: AsyncParsableCommand, CardCommand {
             _ = try OutputTarget.prepare("-")  // the verdict goes to stdout: it must be open before a PIN is spent
             let read = try await CardSession.run(card) { card in try card.jpki.readCertificate(.authentication) }
             // The certificate came from the card: it is trusted only once it chains to the given roots.
-            let result = verifier.verify(leafBytes: read.value, intermediates: [], at: Date(), crls: revocationLists)
+            // Revocation by OCSP too when --ocsp-url is given, still before any PIN.
+            let result = await ocsp.applied(
+                to: verifier.verify(leafBytes: read.value, intermediates: [], at: Date(), crls: revocationLists))
             let outcome: Outcome
             var apduCount = read.apduCount
             var seconds = read.seconds

@@ -37,6 +37,7 @@ struct CertVerify: AsyncParsableCommand, GlobalOptionsCommand {
     var intermediates: [String] = []
 
     @OptionGroup var revocation: RevocationOptions
+    @OptionGroup var ocsp: OCSPOptions
 
     @Option(help: "Verify at this time instead of now: RFC 3339 with a zone, e.g. 2026-01-31T12:00:00Z or 2026-01-31T21:00:00+09:00.")
     var at: String?
@@ -57,12 +58,13 @@ struct CertVerify: AsyncParsableCommand, GlobalOptionsCommand {
             let revocationLists = try revocation.revocationLists()
             let time = at.flatMap(RFC3339.parse) ?? Date()
             let verifier = CertificateVerifier(trustStore: store, profile: kind, revocationPolicy: revocation.policy)
-            let result = verifier.verify(
-                leafBytes: try readFile(file),
-                intermediates: intermediateCertificates,
-                at: time,
-                crls: revocationLists
-            )
+            let result = await ocsp.applied(
+                to: verifier.verify(
+                    leafBytes: try readFile(file),
+                    intermediates: intermediateCertificates,
+                    at: time,
+                    crls: revocationLists
+                ))
             output.emit(try CertVerifyReport(result: result, crlFiles: revocation.crls)) { $0.text }
             if !result.isValid { throw ExitCode(ExitStatus.verificationFailed.rawValue) }
         }
