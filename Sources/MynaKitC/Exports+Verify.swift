@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import CMynaKit
-import Foundation
+import FoundationEssentials
 import MynaVerify
 
 // Verification: no state, no card; safe from any number of threads.
