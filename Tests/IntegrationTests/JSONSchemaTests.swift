@@ -102,7 +102,7 @@ final class JSONSchemaTests: XCTestCase {
             "pin-verify", "sex", "authenticity", "mynumber", "surface", "surface-image", "apdu", "failure",
             "trust-anchor", "revocation", "cert-verify", "verify-signature", "auth", "trust-root", "trust-add",
             "trust-list", "trust-show", "trust-remove", "document-sign", "document-verify", "document-signature",
-            "bench-apdu", "bench-verify",
+            "bench-apdu", "bench-verify", "cert-status", "bench-crl",
         ].map { "mynakit:" + $0 }
         XCTAssertEqual(Set(Self.checker.schemas.keys), Set(expected))
     }
