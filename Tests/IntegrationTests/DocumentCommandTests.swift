@@ -91,7 +91,7 @@ final class DocumentCommandTests: XCTestCase {
         XCTAssertEqual(identity["name"] as? String, Identity.sample.name)
         XCTAssertEqual(identity["address"] as? String, Identity.sample.address)
         XCTAssertNotNil(identity["dateOfBirth"] as? String)
-        XCTAssertNotNil(identity["sex"] as? String)
+        XCTAssertEqual(identity["sex"] as? [String: String], ["code": "2", "label": "female"])
 
         // Tampered content: exit 5 with the reason.
         try Data("<application><item>戸籍</item></application>\n".utf8).write(to: content)

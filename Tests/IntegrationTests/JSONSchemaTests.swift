@@ -491,7 +491,8 @@ final class JSONSchemaTests: XCTestCase {
         let signature = verified?["signatures"]?.elements.first
         XCTAssertEqual(signature?["signingTime"], cms?["signingTime"])
         XCTAssertEqual(signature?["detached"], .bool(true))
-        XCTAssertEqual(signature?["identity"]?["sex"], .string("2"))
+        XCTAssertEqual(signature?["identity"]?["sex"]?["code"], .string("2"))
+        XCTAssertEqual(signature?["identity"]?["sex"]?["label"], .string("female"))
 
         try Data(TestPDF.minimal(text: "Application")).write(to: URL(fileURLWithPath: path("application.pdf")))
         let pdf = try check(
