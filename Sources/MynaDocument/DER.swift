@@ -27,18 +27,8 @@ enum DER {
 
     // MARK: - Writing
 
-    /// The length octets of `count`: short form below 128, long form with the fewest octets otherwise.
-    static func length(_ count: Int) -> [UInt8] {
-        precondition(count >= 0)
-        if count < 0x80 { return [UInt8(count)] }
-        var octets: [UInt8] = []
-        var rest = count
-        while rest > 0 {
-            octets.insert(UInt8(rest & 0xFF), at: 0)
-            rest >>= 8
-        }
-        return [0x80 | UInt8(octets.count)] + octets
-    }
+    /// The length octets of `count` (MynaVerify's one DER length writer).
+    static func length(_ count: Int) -> [UInt8] { DERWriter.length(count) }
 
     /// One element: `tag`, the length of `content`, `content`.
     static func element(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] {

@@ -81,7 +81,8 @@ extension PublicKey {
 }
 
 /// The few DER encodings a SubjectPublicKeyInfo needs.
-private enum DERWriter {
+/// The few DER encodings the package writes by hand (a SubjectPublicKeyInfo here, CMS in MynaDocument).
+package enum DERWriter {
     static func element(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] {
         [tag] + length(content.count) + content
     }
@@ -96,7 +97,9 @@ private enum DERWriter {
         return element(0x02, bytes)
     }
 
-    static func length(_ count: Int) -> [UInt8] {
+    /// The length octets of `count`: short form below 128, long form with the fewest octets otherwise.
+    package static func length(_ count: Int) -> [UInt8] {
+        precondition(count >= 0)
         if count < 0x80 { return [UInt8(count)] }
         var octets: [UInt8] = []
         var rest = count

@@ -10,7 +10,7 @@ import Glibc
 
 /// The certificate, CRL and trust-anchor files MynaVerify reads, through the C library: a failure names the path and
 /// the system's reason (`strerror(3)`), as the CLI's own file errors do.
-enum LocalFiles {
+package enum LocalFiles {
     /// Larger files are refused: no certificate, bundle or CRL comes near it.
     static let maximumSize = 256 * 1024 * 1024
 
@@ -21,19 +21,37 @@ enum LocalFiles {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else { throw failure(path, errno) }
         defer { close(fd) }
+        do {
+            return try readToEnd(fd, limit: maximumSize)
+        } catch .system(let error) {
+            throw failure(path, error)
+        } catch .tooLarge {
+            throw MynaVerifyError(code: .unreadableFile, reason: "\(path): larger than \(maximumSize) bytes")
+        }
+    }
+
+    /// Why ``readToEnd(_:limit:)`` stopped.
+    package enum ReadFailure: Error {
+        /// `read(2)` failed with this `errno`.
+        case system(Int32)
+        /// More than the limit arrived.
+        case tooLarge
+    }
+
+    /// Everything `fd` gives until end of file, with `read(2)` (pipes and `/proc` files report no size), retrying on
+    /// `EINTR`; the one read loop of the package (the CLI's inputs use it too).
+    package static func readToEnd(_ fd: Int32, limit: Int) throws(ReadFailure) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw failure(path, errno)
+                throw .system(errno)
             }
             if count == 0 { return bytes }
             bytes += chunk[..<count]
-            guard bytes.count <= maximumSize else {
-                throw MynaVerifyError(code: .unreadableFile, reason: "\(path): larger than \(maximumSize) bytes")
-            }
+            guard bytes.count <= limit else { throw .tooLarge }
         }
     }
 

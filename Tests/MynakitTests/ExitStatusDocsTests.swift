@@ -137,7 +137,7 @@ final class ExitStatusDocsTests: XCTestCase {
         try Data("{}".utf8).write(to: notAKeyTable)
         defer { try? FileManager.default.removeItem(at: notAKeyTable) }
         do {
-            _ = try cardCAKeyTable([notAKeyTable.path])
+            _ = try CardCAOptions.parse(["--card-ca", notAKeyTable.path]).table()
             XCTFail("{} is not a CA key table")
         } catch let failure as CommandFailure {
             XCTAssertEqual(failure.code, "invalid-card-ca")

@@ -40,8 +40,7 @@ struct CertStatus: AsyncParsableCommand, GlobalOptionsCommand {
         completion: .file())
     var responseFile: String?
 
-    @Option(help: "Judge freshness at this time instead of now: RFC 3339 with a zone.")
-    var at: String?
+    @OptionGroup var at: VerificationTimeOptions
 
     @Option(
         name: .customLong("save-response"), help: "Write the response received (DER) to this file ('-': stdout).",
@@ -55,9 +54,6 @@ struct CertStatus: AsyncParsableCommand, GlobalOptionsCommand {
         if (ocsp.url == nil) == (responseFile == nil) {
             throw ValidationError("give either --ocsp-url or --ocsp-response")
         }
-        if let at, RFC3339.parse(at) == nil {
-            throw ValidationError("--at \(at) is not a time in \(RFC3339.accepted)")
-        }
         if saveResponse == "-", output.json {
             throw ValidationError("--save-response - and --json both write to stdout")
         }
@@ -68,7 +64,7 @@ struct CertStatus: AsyncParsableCommand, GlobalOptionsCommand {
             let certificate = try Certificate(bytes: readFile(file))
             let issuerCertificate = try Certificate(bytes: readFile(issuer))
             let target = try saveResponse.map { try OutputTarget.prepare($0, binary: true) }
-            let time = at.flatMap(RFC3339.parse) ?? Date()
+            let time = at.time
             let result: OCSPResult
             if let responseFile {
                 result = ocsp.client.evaluate(

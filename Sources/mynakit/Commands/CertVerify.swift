@@ -39,24 +39,17 @@ struct CertVerify: AsyncParsableCommand, GlobalOptionsCommand {
     @OptionGroup var revocation: RevocationOptions
     @OptionGroup var ocsp: OCSPOptions
 
-    @Option(help: "Verify at this time instead of now: RFC 3339 with a zone, e.g. 2026-01-31T12:00:00Z or 2026-01-31T21:00:00+09:00.")
-    var at: String?
+    @OptionGroup var at: VerificationTimeOptions
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var global: GlobalOptions
-
-    func validate() throws {
-        if let at, RFC3339.parse(at) == nil {
-            throw ValidationError("--at \(at) is not a time in \(RFC3339.accepted)")
-        }
-    }
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
             let store = try trust.trustStore()
             let intermediateCertificates = try intermediates.flatMap { try Certificate.parseMany(bytes: readFile($0)) }
             let revocationLists = try revocation.revocationLists()
-            let time = at.flatMap(RFC3339.parse) ?? Date()
+            let time = at.time
             let verifier = CertificateVerifier(trustStore: store, profile: kind, revocationPolicy: revocation.policy)
             let result = await ocsp.applied(
                 to: verifier.verify(

@@ -32,8 +32,7 @@ struct DocumentVerify: AsyncParsableCommand, GlobalOptionsCommand {
     @OptionGroup var trust: TrustAnchorOptions
     @OptionGroup var revocation: RevocationOptions
 
-    @Option(help: "Judge the certificate at this time instead of now: RFC 3339 with a zone.")
-    var at: String?
+    @OptionGroup var at: VerificationTimeOptions
 
     @Flag(help: "For a PDF: fail when bytes follow the last signature's signed range.")
     var requireFullCoverage = false
@@ -41,17 +40,11 @@ struct DocumentVerify: AsyncParsableCommand, GlobalOptionsCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws {
-        if let at, RFC3339.parse(at) == nil {
-            throw ValidationError("--at \(at) is not a time in \(RFC3339.accepted)")
-        }
-    }
-
     func run() async throws {
         try await Reporter.run(json: output.json) {
             let verifier = DocumentVerifier(
                 trustStore: try trust.trustStore(), crls: try revocation.revocationLists(),
-                at: at.flatMap(RFC3339.parse) ?? Date())
+                at: at.time)
             let bytes = try readFile(file)
             var report: DocumentVerifyReport
             if bytes.starts(with: Array("%PDF-".utf8)) {

@@ -31,14 +31,10 @@ struct MyNumberCommand: AsyncParsableCommand, CardCommand {
     @Flag(help: "Check the card's signature over the My Number and the attributes (exit 5 when not authentic).")
     var verifyAuthenticity = false
 
-    @Option(
-        name: .customLong("card-ca"),
-        help: ArgumentHelp("More CA keys: a JSON array of {keyId, modulus, exponent, hierarchy} (repeatable).", valueName: "file"),
-        completion: .file())
-    var cardCA: [String] = []
+    @OptionGroup var cardCA: CardCAOptions
 
     func validate() throws {
-        if !cardCA.isEmpty && !verifyAuthenticity { throw ValidationError("--card-ca goes with --verify-authenticity") }
+        if !cardCA.files.isEmpty && !verifyAuthenticity { throw ValidationError("--card-ca goes with --verify-authenticity") }
     }
 
     struct Report: Encodable {
@@ -75,7 +71,7 @@ struct MyNumberCommand: AsyncParsableCommand, CardCommand {
     func run() async throws {
         try await Reporter.run(json: output.json) {
             _ = try OutputTarget.prepare("-")  // the result goes to stdout: it must be open before a PIN is spent
-            let table = verifyAuthenticity ? try cardCAKeyTable(cardCA) : nil
+            let table = verifyAuthenticity ? try cardCA.table() : nil
             let secret = try pin.readPIN(.cardInfo)
             let allowLastTry = pin.allowLastTry
             let withEvidence = verifyAuthenticity

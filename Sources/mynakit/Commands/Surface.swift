@@ -61,11 +61,7 @@ struct SurfaceCommand: AsyncParsableCommand, CardCommand {
     @Flag(help: "Check the card's signatures over the surface data (exit 5 when not authentic).")
     var verifyAuthenticity = false
 
-    @Option(
-        name: .customLong("card-ca"),
-        help: ArgumentHelp("More CA keys: a JSON array of {keyId, modulus, exponent, hierarchy} (repeatable).", valueName: "file"),
-        completion: .file())
-    var cardCA: [String] = []
+    @OptionGroup var cardCA: CardCAOptions
 
     @Flag(help: "Show all 12 digits of the My Number (default: only the last 4).")
     var reveal = false
@@ -85,7 +81,7 @@ struct SurfaceCommand: AsyncParsableCommand, CardCommand {
         }
         if format != nil && photo == nil { throw ValidationError("--format needs --photo FILE") }
         if output.json && photo == "-" { throw ValidationError("--json prints JSON on stdout; give --photo a file") }
-        if !cardCA.isEmpty && !verifyAuthenticity { throw ValidationError("--card-ca goes with --verify-authenticity") }
+        if !cardCA.files.isEmpty && !verifyAuthenticity { throw ValidationError("--card-ca goes with --verify-authenticity") }
     }
 
     struct Report: Encodable {
@@ -140,7 +136,7 @@ struct SurfaceCommand: AsyncParsableCommand, CardCommand {
         try await Reporter.run(json: output.json) {
             // Everything that can fail without the card fails before it: the output, the CA keys, the secret.
             let target = try photo.map { try OutputTarget.prepare($0, binary: true) }
-            let table = verifyAuthenticity ? try cardCAKeyTable(cardCA) : nil
+            let table = verifyAuthenticity ? try cardCA.table() : nil
             let secret = try readSecret()
             let allowLastTry = pin.allowLastTry
             let verify = verifyAuthenticity
@@ -264,21 +260,6 @@ struct SurfaceCommand: AsyncParsableCommand, CardCommand {
         }
         return fields
     }
-}
-
-/// The built-in CA keys and those of the `--card-ca` files. A file that cannot be used is a usage error (exit 64), not
-/// a verdict about a card.
-func cardCAKeyTable(_ paths: [String]) throws -> CardCAKeyTable {
-    var table = try CardCAKeyTable()
-    for path in paths {
-        let bytes = try readFile(path)
-        do {
-            table = try table.adding(CardCAKeyTable.parseJSON(bytes))
-        } catch let error as MynaVerifyError {
-            throw CommandFailure(status: .usage, code: "invalid-card-ca", message: "\(path): \(error.reason)")
-        }
-    }
-    return table
 }
 
 /// Overwrites a buffer that held a secret (the write goes through an opaque C call the optimizer keeps).
