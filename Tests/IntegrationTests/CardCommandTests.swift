@@ -11,33 +11,7 @@ import TestSupport
 import XCTest
 
 /// Every card command of the CLI through real pcscd + vpcd against the virtual My Number card.
-final class CardCommandTests: XCTestCase {
-    static let pki: TestPKI = {
-        do { return try TestPKI.cached() } catch { fatalError("\(error)") }
-    }()
-
-    var link: VPCDLink?
-    var card: VirtualMyNumberCard!
-    var directory: URL!
-
-    override func setUp() async throws {
-        try await VPCDRig.requirePCSCD()
-        directory = try makeTemporaryDirectory("mynakit-cli")
-        try Self.pki.write(to: directory)
-    }
-
-    override func tearDown() async throws {
-        if let link { try await VPCDRig.remove(link) }
-        link = nil
-    }
-
-    func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration(), removeAfter: Int? = nil) async throws {
-        card = try VirtualMyNumberCard(configuration: configuration, pki: Self.pki)
-        link = try await VPCDRig.insert(card, options: .init(removeAfterAPDUs: removeAfter))
-    }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-    var reader: [String] { ["--reader", VPCDRig.reader0] }
+final class CardCommandTests: VirtualCardCLITestCase {
 
     func testInfo() async throws {
         try await insert()

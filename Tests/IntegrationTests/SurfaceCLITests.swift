@@ -15,33 +15,8 @@ import XCTest
 /// `mynakit surface` and `mynakit mynumber --verify-authenticity` through real pcscd + vpcd against the virtual card:
 /// the three ways in, the photo as JPEG 2000 and as PNG (judged by Python's zlib and pngcheck against the source
 /// pixels), the verified and tampered verdicts, the guards, and the APDU budget.
-final class SurfaceCLITests: XCTestCase {
-    static let pki: TestPKI = {
-        do { return try TestPKI.cached() } catch { fatalError("\(error)") }
-    }()
-
-    var link: VPCDLink?
-    var card: VirtualMyNumberCard!
-    var directory: URL!
-
-    override func setUp() async throws {
-        try await VPCDRig.requirePCSCD()
-        directory = try makeTemporaryDirectory("mynakit-surface")
-        try Self.pki.write(to: directory)
-    }
-
-    override func tearDown() async throws {
-        if let link { try await VPCDRig.remove(link) }
-        link = nil
-    }
-
-    func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration()) async throws {
-        card = try VirtualMyNumberCard(configuration: configuration, pki: Self.pki)
-        link = try await VPCDRig.insert(card)
-    }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-    var reader: [String] { ["--reader", VPCDRig.reader0] }
+final class SurfaceCLITests: VirtualCardCLITestCase {
+    override class var directoryPrefix: String { "mynakit-surface" }
     var cardCA: [String] { ["--verify-authenticity", "--card-ca", path(CardDataPKI.FileName.caKeys)] }
     var surfaceSize: Int { card.contents(ofEF: CardSurfaceApplet.EF.surface, inApplet: CardSurfaceApplet.aid)?.count ?? 0 }
 
