@@ -13,6 +13,22 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// `mynakit --version`: the package version and the commit, from MYNAKIT_VERSION and MYNAKIT_COMMIT when the build
+/// has them (`make` and scripts/package-deb.sh export them: the top entry of packaging/changelog, the 12-digit commit),
+/// else this development version and `unknown`. Only a word of version characters gets through. SwiftPM caches the
+/// evaluated manifest by its text and the environment, so a changed variable rebuilds the C target, but anything the
+/// manifest found out by itself (`Context.gitInformation`) would stay as it was at the first build after a commit.
+let developmentVersion = "0.2.0-dev"
+
+func buildInfoWord(_ value: String?) -> String? {
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+~:_-")
+    guard let value, !value.isEmpty, value.count <= 64, value.allSatisfy(allowed.contains) else { return nil }
+    return value
+}
+
+let buildVersion = buildInfoWord(Context.environment["MYNAKIT_VERSION"]) ?? developmentVersion
+let buildCommit = buildInfoWord(Context.environment["MYNAKIT_COMMIT"]) ?? "unknown"
+
 let package = Package(
     name: "MynaKit",
     platforms: [.macOS(.v15)],
@@ -20,8 +36,12 @@ let package = Package(
         .library(name: "SmartCard", targets: ["SmartCard"]),
         .library(name: "MynaCard", targets: ["MynaCard"]),
         .library(name: "MynaVerify", targets: ["MynaVerify"]),
+        .library(name: "MynaDocument", targets: ["MynaDocument"]),
         .library(name: "MynaSimulator", targets: ["MynaSimulator"]),
+        .library(name: "MynaImaging", targets: ["MynaImaging"]),
         .executable(name: "mynakit", targets: ["mynakit"]),
+        // libMynaKitC.so, installed as libmynakit.so.1 with include/mynakit.h and mynakit.pc (make install-lib).
+        .library(name: "MynaKitC", type: .dynamic, targets: ["MynaKitC"]),
         // The relying-party verification service (Docs/VerificationService.md) and its terminal-side client. The
         // client carries no web stack: the CLI links it without Hummingbird or NIO.
         .library(name: "MynaServiceClient", targets: ["MynaServiceClient"]),
@@ -50,8 +70,14 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL",
             path: "CModules/COpenSSL",
-            pkgConfig: "openssl",
+            pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenJPEG",
+            path: "CModules/COpenJPEG",
+            pkgConfig: "libopenjp2",
+            providers: [.apt(["libopenjp2-7-dev"])]
         ),
 
         // libssl, for the verification service's client only (https:// to the service).
@@ -84,11 +110,19 @@ let package = Package(
             dependencies: ["COpenSSL", "OpenSSLSupport", "MynaSpec"],
             swiftSettings: swiftSettings
         ),
+        // CMS and PDF signatures made with the card's signing key, and their verification (Docs/DocumentSigning.md).
         .target(
-            name: "MynaSimulator",
-            dependencies: ["SmartCard", "MynaSpec", "COpenSSL", "OpenSSLSupport"],
+            name: "MynaDocument",
+            dependencies: ["MynaVerify", "OpenSSLSupport", "COpenSSL", "MynaSpec"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "MynaSimulator",
+            dependencies: ["SmartCard", "MynaSpec", "COpenSSL", "OpenSSLSupport", "MynaImaging"],
+            swiftSettings: swiftSettings
+        ),
+        // Images of the card surface: JPEG 2000 through OpenJPEG, and a PNG writer of its own.
+        .target(name: "MynaImaging", dependencies: ["COpenJPEG"], swiftSettings: swiftSettings),
 
         // MARK: The verification service and its client (Docs/VerificationService.md)
         // The JSON documents of the service's API, shared by the service and its clients: Foundation only.
@@ -133,19 +167,51 @@ let package = Package(
         ),
 
         // MARK: The CLI
+        .target(
+            name: "MynaKitBuildInfo",
+            cSettings: [
+                .define("MYNAKIT_VERSION", to: "\"\(buildVersion)\""),
+                .define("MYNAKIT_COMMIT", to: "\"\(buildCommit)\""),
+                // clang writes DWARF 5 by default, which Debian 12's valgrind (3.19) cannot read: the leak tests run
+                // the test bundle, this object included, under it. Swift writes DWARF 4.
+                .unsafeFlags(["-gdwarf-4"]),
+            ]
+        ),
         .executableTarget(
             name: "mynakit",
             dependencies: [
-                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaSimulator", "MynaServiceClient",
+                "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaDocument", "MynaSimulator", "MynaKitBuildInfo",
+                "MynaImaging", "MynaServiceClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
 
+        // MARK: The C interface (Docs/KioskEmbedding.md, "The C interface")
+        // The public header, imported by MynaKitC so that the compiler checks every export against it.
+        .systemLibrary(name: "CMynaKit", path: "CModules/CMynaKit"),
+        // The soname and the version script that exports only the header's functions, each with its version node.
+        // Unsafe flags keep only the MynaKitC product from other packages; every other product stays usable.
+        .target(
+            name: "MynaKitC",
+            dependencies: ["CMynaKit", "MynaKitBuildInfo", "MynaCard", "MynaVerify", "SmartCard"],
+            swiftSettings: swiftSettings,
+            linkerSettings: [
+                .unsafeFlags([
+                    "-Xlinker", "-soname=libmynakit.so.1",
+                    "-Xlinker", "--version-script=\(Context.packageDirectory)/CModules/CMynaKit/mynakit.map",
+                ])
+            ]
+        ),
+
         // MARK: Plain C baselines for the benchmarks (Docs/Benchmarks.md)
         .executableTarget(name: "CBaselinePCSC", dependencies: ["CPCSC"]),
         .executableTarget(name: "CBaselineOpenSSL", dependencies: ["COpenSSL"]),
+        .executableTarget(name: "CBaselineCRL", dependencies: ["COpenSSL"]),
+        // The Swift API side of the C interface's overhead benchmark (scripts/bench-cabi.sh).
+        .executableTarget(
+            name: "CABIBaselineSwift", dependencies: ["MynaCard", "MynaVerify", "SmartCard"], swiftSettings: swiftSettings),
 
         // MARK: Tests
         .target(
@@ -167,10 +233,23 @@ let package = Package(
         ),
         .testTarget(name: "MynaVerifyTests", dependencies: ["MynaVerify", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "MynaImagingTests", dependencies: ["MynaImaging", "TestSupport"], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CardSurfaceTests",
+            dependencies: ["MynaCard", "MynaVerify", "MynaSimulator", "MynaImaging", "SmartCard", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MynaDocumentTests",
+            dependencies: ["MynaDocument", "MynaCard", "MynaSimulator", "SmartCard", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "SmartCard", "MynaSpec", "MynaCard", "MynaSimulator", "MynaVerify", "FuzzSupport", "TestSupport",
-                "MynaServiceClient",
+                "MynaServiceClient", "MynaImaging",
             ],
             swiftSettings: swiftSettings
         ),
@@ -191,7 +270,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "DocSnippetsTests", dependencies: ["SmartCard", "MynaCard", "MynaVerify", "MynaServiceClient"],
+            name: "DocSnippetsTests",
+            dependencies: ["SmartCard", "MynaCard", "MynaVerify", "MynaServiceClient", "MynaDocument"],
             swiftSettings: swiftSettings
         ),
 
@@ -210,6 +290,8 @@ let package = Package(
             path: "Tests/Fuzz/FuzzVirtualCard", swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzVerify", dependencies: ["FuzzSupport", "MynaVerify"], path: "Tests/Fuzz/FuzzVerify",
             swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzDocument", dependencies: ["FuzzSupport", "MynaDocument"],
+            path: "Tests/Fuzz/FuzzDocument", swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzMynaCardRead", dependencies: ["FuzzSupport", "MynaCard", "SmartCard"],
             path: "Tests/Fuzz/FuzzMynaCardRead", swiftSettings: swiftSettings),
     ]

@@ -11,7 +11,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(FuzzBERTLV FuzzATR FuzzAPDU FuzzVirtualCard FuzzVerify FuzzMynaCardRead)
+    targets=(FuzzBERTLV FuzzATR FuzzAPDU FuzzVirtualCard FuzzVerify FuzzMynaCardRead FuzzDocument)
 fi
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mynakit-fuzz.XXXXXX")

@@ -2,7 +2,11 @@
 # Installs the Debian packages MynaKit builds and tests with. Safe to run again.
 set -euo pipefail
 
-packages=(pcscd libpcsclite-dev libssl-dev vsmartcard-vpcd opensc pcsc-tools valgrind)
+# libopenjp2-7-dev: the JPEG 2000 photo (COpenJPEG); libopenjp2-tools and pngcheck: independent judges in the tests.
+# Document signing's independent judges and PDF producers: pdfsig (poppler-utils), qpdf, cairo through rsvg-convert
+# (librsvg2-bin), and NSS's certutil and pk12util for pdfsig -add-signature (libnss3-tools).
+packages=(pcscd libpcsclite-dev libssl-dev vsmartcard-vpcd opensc pcsc-tools valgrind
+    libopenjp2-7-dev libopenjp2-tools pngcheck poppler-utils qpdf librsvg2-bin libnss3-tools)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then

@@ -9,6 +9,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -81,6 +82,32 @@ static inline void *COpenSSL_X509_STORE_CTX_get_app_data(X509_STORE_CTX *context
 
 // (end of MynaVerify shims)
 
+// MARK: - Shims used by MynaVerify's revocation code (OCSP)
+
+// The OCSP request and response types, and the HTTP client OCSP requests are POSTed with (OSSL_HTTP_transfer): plain
+// functions and integer constants, so including the headers is all Swift needs.
+#include <openssl/http.h>
+#include <openssl/httperr.h>
+#include <openssl/ocsp.h>
+
+// X509_get1_ocsp returns the authorityInfoAccess OCSP URLs as a STACK_OF(OPENSSL_STRING), whose typed accessors are
+// macros.
+static inline int COpenSSL_sk_OPENSSL_STRING_num(const STACK_OF(OPENSSL_STRING) *stack) {
+    return sk_OPENSSL_STRING_num(stack);
+}
+static inline char *COpenSSL_sk_OPENSSL_STRING_value(const STACK_OF(OPENSSL_STRING) *stack, int index) {
+    return sk_OPENSSL_STRING_value(stack, index);
+}
+
+// A certificate's cRLDistributionPoints is a STACK_OF(DIST_POINT), walked to match a partitioned CRL's
+// issuingDistributionPoint; its typed accessors are macros.
+static inline int COpenSSL_sk_DIST_POINT_num(const STACK_OF(DIST_POINT) *stack) { return sk_DIST_POINT_num(stack); }
+static inline DIST_POINT *COpenSSL_sk_DIST_POINT_value(const STACK_OF(DIST_POINT) *stack, int index) {
+    return sk_DIST_POINT_value(stack, index);
+}
+
+// (end of MynaVerify's revocation shims)
+
 // MARK: - Shims used by MynaSimulator (key and certificate issuance for the test PKI)
 
 // sk_GENERAL_NAME_push is a macro over OPENSSL_sk_push with type-checking helpers; Swift cannot import it. The
@@ -90,5 +117,19 @@ static inline int COpenSSL_sk_GENERAL_NAME_push(GENERAL_NAMES *names, GENERAL_NA
 }
 
 // (end of MynaSimulator shims)
+
+// MARK: - Shims used by MynaDocument (CMS SignedData verification)
+
+// The CMS SignerInfo stack's typed helpers are macros over OPENSSL_sk_*; a SignedData's signers are walked with them.
+static inline int COpenSSL_sk_CMS_SignerInfo_num(STACK_OF(CMS_SignerInfo) *stack) {
+    return sk_CMS_SignerInfo_num(stack);
+}
+static inline CMS_SignerInfo *COpenSSL_sk_CMS_SignerInfo_value(STACK_OF(CMS_SignerInfo) *stack, int index) {
+    return sk_CMS_SignerInfo_value(stack, index);
+}
+/// Frees a stack that owns its certificates (what CMS_get1_certs returns): each X509 is released, then the stack.
+static inline void COpenSSL_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
+
+// (end of MynaDocument shims)
 
 #endif

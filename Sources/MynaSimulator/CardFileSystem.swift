@@ -13,6 +13,9 @@ enum AccessCondition: Sendable, Equatable {
     case always
     /// After the PIN in the PIN EF with this FID (in the same DF) was verified since the DF was selected.
     case pinVerified(UInt16)
+    /// After any one of these PIN or key EFs (in the same DF) was verified since the DF was selected (the card-info
+    /// My Number: its PIN or 照合番号A).
+    case anyVerified([UInt16])
 }
 
 /// A PIN (reference data) with its retry counter. The counter survives resets and power cycles; the verified flag

@@ -12,11 +12,14 @@ import SmartCard
 // card puts into each file.
 
 extension CardFileSystem {
-    /// The JPKI applet and the card-info input support applet, in that order.
-    static func myNumberCard(configuration: SimulatorConfiguration, pki: TestPKI) -> CardFileSystem {
+    /// The JPKI applet, the card-info input support applet and the card-surface applet, in that order.
+    static func myNumberCard(configuration: SimulatorConfiguration, pki: TestPKI) throws(SimulatorError)
+        -> CardFileSystem
+    {
         CardFileSystem(applets: [
             jpkiApplet(configuration: configuration, pki: pki),
-            cardInfoApplet(configuration: configuration),
+            try cardInfoApplet(configuration: configuration, pki: pki),
+            try cardSurfaceApplet(configuration: configuration, pki: pki),
         ])
     }
 
@@ -53,21 +56,31 @@ extension CardFileSystem {
         )
     }
 
-    /// The card-info input support applet: the My Number and the four basic attributes behind its PIN.
-    private static func cardInfoApplet(configuration: SimulatorConfiguration) -> DedicatedFile {
+    /// The card-info input support applet: the My Number and the four basic attributes behind its PIN or 照合番号A / B,
+    /// the digests and signature that vouch for them, and the applet's card-verifiable certificate.
+    private static func cardInfoApplet(configuration: SimulatorConfiguration, pki: TestPKI) throws(SimulatorError)
+        -> DedicatedFile
+    {
         // The My Number EF holds its TLV followed by two FF bytes of unused space.
         let myNumber = BERTLV.encode(tag: BERTLV.Tag(CardInfoApplet.Tag.myNumber), value: configuration.myNumber.utf8)
             + [0xFF, 0xFF]
         let pin = PINKind.cardInfo.pinFileID
+        let codeA = CardInfoApplet.EF.codeAKey
+        let codeB = CardInfoApplet.EF.codeBKey
+        let shown = attributes(of: configuration.faults.shownIdentity(configuration.identity))
+        let digests = try cardInfoDigests(
+            myNumberFile: myNumber, attributesFile: attributes(of: configuration.identity), pki: pki.cardData)
         return DedicatedFile(
             aid: CardInfoApplet.aid,
             files: [
-                ElementaryFile(fid: CardInfoApplet.EF.myNumber, content: .binary(myNumber, read: .pinVerified(pin))),
+                ElementaryFile(fid: CardInfoApplet.EF.myNumber, content: .binary(myNumber, read: .anyVerified([pin, codeA]))),
+                ElementaryFile(fid: CardInfoApplet.EF.attributes, content: .binary(shown, read: .anyVerified([pin, codeB]))),
+                ElementaryFile(fid: CardInfoApplet.EF.digests, content: .binary(digests, read: .anyVerified([pin, codeA, codeB]))),
                 ElementaryFile(
-                    fid: CardInfoApplet.EF.attributes,
-                    content: .binary(attributes(of: configuration.identity), read: .pinVerified(pin))
-                ),
+                    fid: CardInfoApplet.EF.certificate, content: .binary(pki.cardData.cardInfoCertificate, read: .always)),
                 pinFile(.cardInfo, configuration: configuration),
+                codeFile(codeA, value: configuration.myNumber, tries: configuration.codeATries),
+                codeFile(codeB, value: configuration.codeB ?? "", tries: configuration.codeBTries),
             ]
         )
     }
@@ -78,7 +91,7 @@ extension CardFileSystem {
     /// The header's four 16-bit big-endian offsets point at the DF 22 ... DF 25 TLVs, counted from the first byte of
     /// the FF 20 value. The FF 20 length is always in the three-byte form, as on real cards, so it is written here
     /// rather than by the shortest-form encoder.
-    private static func attributes(of identity: Identity) -> [UInt8] {
+    static func attributes(of identity: Identity) -> [UInt8] {
         func field(_ tag: UInt32, _ text: String) -> [UInt8] {
             BERTLV.encode(tag: BERTLV.Tag(tag), value: text.utf8)
         }
@@ -99,6 +112,12 @@ extension CardFileSystem {
         let value = BERTLV.encode(tag: headerTag, value: offsets) + fields.joined()
         return BERTLV.Tag(CardInfoApplet.Tag.attributes).bytes
             + [0x82, UInt8(value.count >> 8 & 0xFF), UInt8(value.count & 0xFF)] + value
+    }
+
+    /// A 照合番号 or birth-date key EF: a PIN EF whose value is the code's digits.
+    static func codeFile(_ fid: UInt16, value: String, tries: Int) -> ElementaryFile {
+        let key = PINFile(value: Array(value.utf8), maximumTries: SimulatorConfiguration.codeMaximumTries, triesLeft: tries)
+        return ElementaryFile(fid: fid, content: .pin(key))
     }
 
     /// The PIN EF of `kind` with the configuration's PIN and counter and the real card's largest counter.

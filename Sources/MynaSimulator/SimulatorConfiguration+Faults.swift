@@ -24,6 +24,17 @@ extension SimulatorConfiguration {
         case shortSignature
     }
 
+    /// Ways the card's signed data is changed after it was signed, so that an authenticity check must say "not
+    /// authentic".
+    public enum Tampering: String, Hashable, Sendable, CaseIterable {
+        /// One byte of an attribute changed: the birth date's last digit, in the card-info attributes EF (0002) and
+        /// on the card surface (DF 22). Signatures and digests stay those of the true date.
+        case changedAttribute
+        /// Another person's photo on the card surface (DF 27, a different but valid JPEG 2000 image); the signature
+        /// stays that of the true photo.
+        case swappedPhoto
+    }
+
     /// Faults the card injects. All off by default. (Latency and removal belong to the link serving the card.)
     public struct Faults: Hashable, Sendable {
         /// When set, a response with more than this many data bytes is answered `61 xx` (xx = bytes available, `00`
@@ -34,16 +45,20 @@ extension SimulatorConfiguration {
         public var wrongLeAnswers6C: Bool
         /// Malformed responses to inject.
         public var malformedResponses: Set<MalformedResponse>
+        /// Changes to the signed card data.
+        public var tampering: Set<Tampering>
 
         /// Creates a fault set; everything is off by default.
         public init(
             getResponseThreshold: Int? = nil,
             wrongLeAnswers6C: Bool = false,
-            malformedResponses: Set<MalformedResponse> = []
+            malformedResponses: Set<MalformedResponse> = [],
+            tampering: Set<Tampering> = []
         ) {
             self.getResponseThreshold = getResponseThreshold
             self.wrongLeAnswers6C = wrongLeAnswers6C
             self.malformedResponses = malformedResponses
+            self.tampering = tampering
         }
 
         /// No faults.
@@ -78,6 +93,20 @@ extension SimulatorConfiguration.Faults {
     func answersWrongLe(remaining: Int) -> Bool {
         wrongLeAnswers6C && remaining <= 256
     }
+
+    /// The identity the card's data shows: under ``SimulatorConfiguration/Tampering/changedAttribute`` the birth date's
+    /// last digit is changed (the signatures stay those of `identity`).
+    func shownIdentity(_ identity: Identity) -> Identity {
+        guard tampering.contains(.changedAttribute), var last = identity.birthDate.utf8.last else { return identity }
+        last = last == 0x39 ? 0x38 : last + 1
+        var shown = identity
+        shown.birthDate = String(identity.birthDate.dropLast()) + String(UnicodeScalar(last))
+        return shown
+    }
+
+    /// Which source image the card-surface photo shows: 1 (another face) under
+    /// ``SimulatorConfiguration/Tampering/swappedPhoto``, else 0.
+    var shownPhotoVariant: Int { tampering.contains(.swappedPhoto) ? 1 : 0 }
 
     /// The signature as the card returns it: without its last byte under
     /// ``SimulatorConfiguration/MalformedResponse/shortSignature``.

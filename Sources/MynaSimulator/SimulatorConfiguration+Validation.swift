@@ -30,6 +30,25 @@ extension SimulatorConfiguration {
             )
         }
         try identity.validate()
+        let expiry = Array(expiryDate.utf8)
+        guard expiry.count == 8, expiry.allSatisfy({ (0x30...0x39).contains($0) }),
+            (1...12).contains(Int(String(decoding: expiry[4..<6], as: UTF8.self)) ?? 0),
+            (1...31).contains(Int(String(decoding: expiry[6..<8], as: UTF8.self)) ?? 0)
+        else {
+            throw SimulatorError(.invalidConfiguration, "the expiry date must be YYYYMMDD, got \(expiryDate)")
+        }
+        guard securityCode.utf8.count == 4, securityCode.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            throw SimulatorError(.invalidConfiguration, "the security code must be 4 digits")
+        }
+        guard codeB != nil else {
+            throw SimulatorError(.invalidConfiguration, "照合番号B cannot be formed from a birth date before 1868-01-25")
+        }
+        for (name, tries) in [("照合番号A", codeATries), ("照合番号B", codeBTries)] {
+            guard (0...Self.codeMaximumTries).contains(tries) else {
+                throw SimulatorError(
+                    .invalidConfiguration, "the tries on \(name) must be between 0 and \(Self.codeMaximumTries)")
+            }
+        }
         if let threshold = faults.getResponseThreshold, threshold < 0 {
             throw SimulatorError(.invalidConfiguration, "the GET RESPONSE threshold must not be negative")
         }

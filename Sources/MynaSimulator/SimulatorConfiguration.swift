@@ -57,10 +57,23 @@ public struct SimulatorConfiguration: Sendable {
     /// Tries left on the card-info PIN at power-up (0 = blocked; at most its ``PINKind/maximumTries``).
     public var cardInfoPINTries: Int
 
-    /// The 12-digit My Number; its check digit must be valid (``MyNumberCheckDigit``).
+    /// The 12-digit My Number; its check digit must be valid (``MyNumberCheckDigit``). It is also 照合番号A.
     public var myNumber: String
     /// The cardholder.
     public var identity: Identity
+    /// The card's expiry date, `YYYYMMDD` (card-surface DF 29; its year is part of 照合番号B).
+    public var expiryDate: String
+    /// The 4-digit security code printed on the card (part of 照合番号B).
+    public var securityCode: String
+    /// Tries left on the 照合番号A keys (card-surface EF 0013, card-info EF 0014) at power-up, 0 to
+    /// ``codeMaximumTries``.
+    public var codeATries: Int
+    /// Tries left on the 照合番号B keys (card-surface EF 0012, card-info EF 0015) at power-up.
+    public var codeBTries: Int
+
+    /// The largest counter of the 照合番号 keys and the birth-date key on the virtual card. Real cards are
+    /// **unconfirmed** (3 in one source, 10 for B in another); the client reads the counter and never assumes it.
+    public static let codeMaximumTries = 3
 
     /// The answer to a READ BINARY that asks for more than remains.
     public var endOfFileBehaviour: EndOfFileBehaviour
@@ -83,8 +96,16 @@ public struct SimulatorConfiguration: Sendable {
         identity: Identity = .sample,
         endOfFileBehaviour: EndOfFileBehaviour = .warning,
         certificatePadding: CertificatePadding? = nil,
-        faults: Faults = .none
+        faults: Faults = .none,
+        expiryDate: String = "20350412",
+        securityCode: String = "5827",
+        codeATries: Int = SimulatorConfiguration.codeMaximumTries,
+        codeBTries: Int = SimulatorConfiguration.codeMaximumTries
     ) {
+        self.expiryDate = expiryDate
+        self.securityCode = securityCode
+        self.codeATries = codeATries
+        self.codeBTries = codeBTries
         self.atr = atr
         self.extendedLength = extendedLength
         self.authPIN = authPIN
@@ -112,6 +133,14 @@ public struct SimulatorConfiguration: Sendable {
         case .signing: signPIN
         case .cardInfo: cardInfoPIN
         }
+    }
+
+    /// 照合番号B of this card: birth date (Japanese-era year), expiry year and security code, or `nil` when they are
+    /// out of form (``validate()`` refuses that).
+    public var codeB: String? {
+        VerificationCodeB.digits(
+            birthDate: identity.birthDate.utf8, expiryYear: expiryDate.utf8.prefix(4), securityCode: securityCode.utf8
+        ).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The tries left on the PIN of `kind` at power-up.

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 import MynaSpec
 import OpenSSLSupport
 import Synchronization
@@ -29,6 +29,10 @@ import Darwin
 ///
 /// Every certificate also has subjectKeyIdentifier and authorityKeyIdentifier. Leaves are valid from one day ago for
 /// five years. The private keys stay inside the value; ``write(to:)`` stores them with mode 0600.
+///
+/// Next to the X.509 PKI, ``cardData`` is the hierarchy that signs the card-surface and card-info data (CV
+/// certificates under CA keys of the simulator's own hierarchy); ``write(to:)`` writes its CA public keys as
+/// `card-ca.json`, the file `mynakit --card-ca` takes.
 public struct TestPKI: Sendable {
     /// The authentication root certificate (DER): the card's EF 000B.
     public let authRootCertificate: [UInt8]
@@ -38,6 +42,9 @@ public struct TestPKI: Sendable {
     public let authCertificate: [UInt8]
     /// The signing certificate (DER): the card's EF 0001.
     public let signCertificate: [UInt8]
+
+    /// The card-data hierarchy: CA keys, the applets' CV certificates, the card's own key.
+    public let cardData: CardDataPKI
 
     let authRootKey: EVPKeyHandle
     let signRootKey: EVPKeyHandle
@@ -78,8 +85,9 @@ public struct TestPKI: Sendable {
     private init(
         authRootCertificate: [UInt8], signRootCertificate: [UInt8], authCertificate: [UInt8],
         signCertificate: [UInt8], authRootKey: EVPKeyHandle, signRootKey: EVPKeyHandle, authKey: EVPKeyHandle,
-        signKey: EVPKeyHandle
+        signKey: EVPKeyHandle, cardData: CardDataPKI
     ) {
+        self.cardData = cardData
         self.authRootCertificate = authRootCertificate
         self.signRootCertificate = signRootCertificate
         self.authCertificate = authCertificate
@@ -163,7 +171,7 @@ public struct TestPKI: Sendable {
         return TestPKI(
             authRootCertificate: authRoot, signRootCertificate: signRoot, authCertificate: auth,
             signCertificate: sign, authRootKey: authRootKey, signRootKey: signRootKey, authKey: authKey,
-            signKey: signKey
+            signKey: signKey, cardData: try CardDataPKI.generate()
         )
     }
 
@@ -209,6 +217,36 @@ public struct TestPKI: Sendable {
         for (name, contents, mode) in files {
             try writeFile(directory.appendingPathComponent(name).path, contents, mode: mode)
         }
+        try writeCardData(to: directory)
+    }
+
+    /// Writes the card-data hierarchy: its five private keys (mode 0600) and `card-ca.json` with the CA public keys.
+    private func writeCardData(to directory: URL) throws(SimulatorError) {
+        for (name, key) in zip(CardDataPKI.FileName.privateKeys, cardData.privateKeys) {
+            try writeFile(directory.appendingPathComponent(name).path, try key.privateKeyPEM(), mode: 0o600)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json: Data
+        do {
+            json = try encoder.encode(cardData.caKeys)
+        } catch {
+            throw SimulatorError(.fileSystem, "cannot encode \(CardDataPKI.FileName.caKeys): \(error)")
+        }
+        try writeFile(directory.appendingPathComponent(CardDataPKI.FileName.caKeys).path, [UInt8](json) + [0x0A], mode: 0o644)
+    }
+
+    /// The card-data hierarchy stored in `directory`, or `nil` when its keys are not there (a PKI directory written
+    /// before the card-surface applet existed).
+    private static func loadCardData(from directory: URL) throws(SimulatorError) -> CardDataPKI? {
+        var keys: [EVPKeyHandle] = []
+        for name in CardDataPKI.FileName.privateKeys {
+            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) else {
+                return nil
+            }
+            keys.append(try EVPKeyHandle.parseRSAPrivateKey(pem: [UInt8](data)))
+        }
+        return try CardDataPKI(keys: keys)
     }
 
     /// Loads a PKI that ``write(to:)`` stored. Only the root certificates and the leaf certificates and keys are
@@ -237,10 +275,16 @@ public struct TestPKI: Sendable {
         guard authKey.size == 256, signKey.size == 256 else {
             throw SimulatorError(.invalidPKI, "the leaf keys in \(directory.path) must be RSA-2048")
         }
+        let cardData: CardDataPKI
+        if let stored = try loadCardData(from: directory) {
+            cardData = stored
+        } else {
+            cardData = try CardDataPKI.generate()
+        }
         return TestPKI(
             authRootCertificate: authRoot, signRootCertificate: signRoot, authCertificate: auth,
             signCertificate: sign, authRootKey: authRootKey, signRootKey: signRootKey, authKey: authKey,
-            signKey: signKey
+            signKey: signKey, cardData: cardData
         )
     }
 
@@ -249,7 +293,10 @@ public struct TestPKI: Sendable {
     public static func loadOrCreate(at directory: URL, identity: Identity = .sample) throws(SimulatorError) -> TestPKI {
         let marker = directory.appendingPathComponent(FileName.sign).path
         if FileManager.default.fileExists(atPath: marker) {
-            return try load(from: directory)
+            let pki = try load(from: directory)
+            // A directory from before the card-data hierarchy gets its keys and card-ca.json now.
+            if try loadCardData(from: directory) == nil { try pki.writeCardData(to: directory) }
+            return pki
         }
         let pki = try cached(identity: identity)
         try pki.write(to: directory)

@@ -86,8 +86,12 @@ extension VirtualMyNumberCard {
         guard case .binary(let bytes, let access) = fileSystem[applet, file] else {
             return Reply(.incompatibleFileStructure)
         }
-        if case .pinVerified(let pin) = access, !session.verifiedPINs.contains(pin) {
-            return Reply(.securityStatusNotSatisfied)
+        switch access {
+        case .always: break
+        case .pinVerified(let pin):
+            guard session.verifiedPINs.contains(pin) else { return Reply(.securityStatusNotSatisfied) }
+        case .anyVerified(let keys):
+            guard keys.contains(where: session.verifiedPINs.contains) else { return Reply(.securityStatusNotSatisfied) }
         }
         guard offset < bytes.count else { return Reply(.offsetOutsideEF) }
         let remaining = bytes.count - offset

@@ -6,7 +6,8 @@
 
 public import MynaSpec
 
-/// A virtual My Number card: the JPKI applet and the card-info input support applet over an ISO 7816 file system.
+/// A virtual My Number card: the JPKI applet, the card-info input support applet and the card-surface applet over an
+/// ISO 7816 file system.
 ///
 /// It is an independent implementation of the card, written from the card's specification (`MynaSpec`: the AIDs,
 /// file identifiers, PIN rules and data formats) and ISO 7816-4, never from the client in `MynaCard`, so that the
@@ -27,6 +28,16 @@ public import MynaSpec
 /// - ``CardInfoApplet/EF/attributes``: `FF 20 82 HH LL` { `DF 21` header, `DF 22` name, `DF 23` address, `DF 24`
 ///   birth date `YYYYMMDD`, `DF 25` sex code }. The header holds four 16-bit big-endian offsets of the DF 22 ... DF 25
 ///   TLVs, counted from the first byte of the FF 20 value.
+///
+/// The card-info applet also holds the digests EF (0003: SHA-256 of EF 0001 as stored and of EF 0002 from DF 22,
+/// signed) and its card-verifiable certificate (0004); 照合番号A (key EF 0014) opens EF 0001 and 0003, 照合番号B
+/// (0015) EF 0002 and 0003.
+///
+/// ``CardSurfaceApplet`` (MyNumberCardFileSystem+Surface.swift): the age record (0001, birth-date key 0011), the
+/// surface (0002: birth date, sex, card key, name and address PNGs, a generated JPEG 2000 photo, signature, expiry
+/// date, security-code PNG; 照合番号A 0013 or B 0012), basic data (0003), the certificate (0004) and the My Number
+/// image (0005, 照合番号A only). Everything is signed by the card-data hierarchy of the PKI (``CardDataPKI``);
+/// ``SimulatorConfiguration/Tampering`` changes the shown data after signing.
 ///
 /// Every EF whose FID is 0001-001E has that number as its short EF identifier.
 ///
@@ -93,7 +104,7 @@ public final class VirtualMyNumberCard: VirtualCard {
         self.configuration = configuration
         self.pki = resolvedPKI
         self.atr = configuration.effectiveATR.bytes
-        self.fileSystem = .myNumberCard(configuration: configuration, pki: resolvedPKI)
+        self.fileSystem = try .myNumberCard(configuration: configuration, pki: resolvedPKI)
     }
 
     // MARK: - VirtualCard

@@ -75,7 +75,19 @@ public enum CardInfoApplet {
         public static let attributes: UInt16 = 0x0002
         /// The card-info PIN; both EFs above are readable after it was verified.
         public static let pin: UInt16 = 0x0011
+        /// `FF 30 { DF 31 digest of EF 0001, DF 32 digest of EF 0002, DF 33 signature }`: opened by the PIN,
+        /// 照合番号A or B.
+        public static let digests: UInt16 = 0x0003
+        /// The applet's card-verifiable certificate (``CardVerifiableCertificateFormat``); readable by anyone.
+        public static let certificate: UInt16 = 0x0004
+        /// The 照合番号A key: opens the My Number EF (and the digests), not the attributes.
+        public static let codeAKey: UInt16 = 0x0014
+        /// The 照合番号B key: opens the attributes EF (and the digests), not the My Number.
+        public static let codeBKey: UInt16 = 0x0015
     }
+
+    /// The My Number EF's size as stored: the 15-byte TLV and two `FF` bytes of filler, which DF 31's digest covers.
+    public static let myNumberFileSize = 17
 
     /// The BER-TLV tags of the two EFs (as the numbers `BERTLV.Tag` takes).
     public enum Tag {
@@ -89,5 +101,14 @@ public enum CardInfoApplet {
         public static let birthDate: UInt32 = 0xDF24
         /// An ISO 5218 code (``Sex``).
         public static let sex: UInt32 = 0xDF25
+        /// EF 0003.
+        public static let digests: UInt32 = 0xFF30
+        /// SHA-256 of the My Number EF as stored (``CardInfoApplet/myNumberFileSize`` bytes, filler included).
+        public static let myNumberDigest: UInt32 = 0xDF31
+        /// SHA-256 of the attributes EF from the first byte of DF 22 to the end of the FF 20 value (the offset table
+        /// DF 21 is not covered).
+        public static let attributesDigest: UInt32 = 0xDF32
+        /// The signature over the DF 31 and DF 32 TLVs (SHA-256, PKCS#1 v1.5).
+        public static let digestsSignature: UInt32 = 0xDF33
     }
 }

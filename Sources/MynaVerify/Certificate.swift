@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 import OpenSSLSupport
 
 /// An X.509 certificate, parsed once by OpenSSL and exposed as Swift values.

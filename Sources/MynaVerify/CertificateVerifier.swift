@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 import OpenSSLSupport
 
 /// Verifies My Number card certificates: the chain to a trust anchor, validity at a given time, revocation, and the
@@ -14,8 +14,11 @@ import OpenSSLSupport
 /// every error and lets it continue, and the profile checks run regardless, so ``VerificationResult/failures`` lists
 /// everything that is wrong.
 ///
+/// The verdict also says which anchor the chain ends at (``VerificationResult/trustAnchor``: a pinned J-LIS root, the
+/// JPKI test hierarchy, …) and where revocation was checked, if anywhere (``VerificationResult/revocationSource``).
+///
 /// ```swift
-/// let store = try TrustStore(contentsOf: ["/etc/mynakit/auth_ca.pem"])
+/// let store = try TrustStore()   // the roots of /etc/mynakit/trust (or MYNAKIT_TRUST_DIR)
 /// let verifier = CertificateVerifier(trustStore: store, profile: .authentication)
 /// let result = verifier.verify(leaf: certificate, intermediates: [caFromCard], crls: [crl])
 /// guard let verified = result.verifiedCertificate else { print(result.failures); return }
@@ -101,6 +104,8 @@ public struct CertificateVerifier: Sendable {
         }
 
         var chain: [Certificate] = [leaf]
+        var trustAnchor: TrustAnchor?
+        var revocationSource = RevocationSource.notChecked
         do {
             let outcome = try trustStore.handle.verifyChain(
                 leaf: leaf.handle,
@@ -111,6 +116,12 @@ public struct CertificateVerifier: Sendable {
             )
             chain = outcome.chain.map { certificate(for: $0, leaf: leaf, intermediates: intermediates) }
             if chain.isEmpty { chain = [leaf] }
+            trustAnchor = outcome.chain.last.flatMap(trustStore.trustAnchor(for:))
+            if let index = outcome.leafCRLIndex {
+                let crl = crls[index]
+                revocationSource = .crl(
+                    index: index, issuer: crl.issuer, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate)
+            }
             for error in outcome.errors {
                 add(failure(for: error, chain: chain, crls: crls))
             }
@@ -123,7 +134,9 @@ public struct CertificateVerifier: Sendable {
         if leaf.basicConstraints?.isCA == true { add(.caFlagOnLeaf) }
         for mismatch in profileMismatches(of: leaf) { add(mismatch) }
 
-        return VerificationResult(leaf: leaf, profile: profile, time: time, chain: chain, failures: failures)
+        return VerificationResult(
+            leaf: leaf, profile: profile, time: time, chain: chain, failures: failures, trustAnchor: trustAnchor,
+            revocationSource: revocationSource)
     }
 
     /// Parses `leafBytes` (DER or PEM) and verifies the certificate; unparseable bytes are a verdict, not an error.

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+import FoundationEssentials
 
 /// The PEM text format (RFC 7468): `-----BEGIN LABEL-----`, base64 lines, `-----END LABEL-----`.
 ///
@@ -30,7 +30,7 @@ enum PEM {
         var currentLabel: String?
         var body = ""
         for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = trimmingBlanks(rawLine)
             if let label = currentLabel {
                 if line.hasPrefix("-----END ") {
                     guard line == "-----END \(label)-----" else {
@@ -77,11 +77,14 @@ enum PEM {
     }
 }
 
-/// Reads a whole file, with a ``MynaVerifyError`` naming the path when that fails.
-func readFileBytes(_ path: String) throws -> [UInt8] {
-    do {
-        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    } catch {
-        throw MynaVerifyError(code: .unreadableFile, reason: "\(path): \(error.localizedDescription)")
+/// `line` without the spaces and tabs around it: the characters Foundation's `CharacterSet.whitespaces` holds (tab
+/// and the Unicode space separators), so a line ending in a bare CR keeps it.
+func trimmingBlanks(_ line: Substring) -> String {
+    func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
     }
+    let scalars = line.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !isBlank($0) }) else { return "" }
+    let last = scalars.lastIndex(where: { !isBlank($0) })!
+    return String(scalars[first...last])
 }

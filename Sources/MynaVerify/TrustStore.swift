@@ -4,7 +4,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
 import OpenSSLSupport
 
 /// The trust anchors that certificate chains must end in, such as the J-LIS authentication and signing roots.
@@ -14,10 +13,17 @@ import OpenSSLSupport
 /// verification once filled).
 ///
 /// Anchors are trusted by their certificate (key and signature), never by name: a different root that happens to
-/// carry the same distinguished name as an anchor is not trusted.
+/// carry the same distinguished name as an anchor is not trusted. Several anchors may share one name, as all
+/// generations of a J-LIS hierarchy do; chains are built to the one whose key issued the certificate (authority and
+/// subject key identifiers, then the signature), so every generation verifies what it issued.
+///
+/// `TrustStore()` trusts the roots of the trust directory (``TrustDirectory/default``: `MYNAKIT_TRUST_DIR`, or
+/// `/etc/mynakit/trust`).
 public struct TrustStore: Sendable {
     /// The trust anchors, in the order given, without duplicates.
     public let anchors: [Certificate]
+    /// The anchors with what each is (a pinned J-LIS root, a JPKI test root, …), in the order of ``anchors``.
+    public let trustAnchors: [TrustAnchor]
     let handle: X509StoreHandle
 
     /// Creates a store trusting `anchors`.
@@ -31,7 +37,17 @@ public struct TrustStore: Sendable {
         var unique: [Certificate] = []
         for anchor in anchors where !unique.contains(anchor) { unique.append(anchor) }
         self.anchors = unique
+        self.trustAnchors = unique.map(TrustAnchor.init)
         self.handle = try X509StoreHandle(anchors: unique.map(\.handle))
+    }
+
+    /// Creates a store trusting the roots of a trust directory; by default the one `MYNAKIT_TRUST_DIR` names, or
+    /// `/etc/mynakit/trust`.
+    ///
+    /// - Throws: ``MynaVerifyError/Code/noTrustAnchors`` (saying how to add the J-LIS roots) when the directory holds
+    ///   none, or another error of ``TrustDirectory/entries()``.
+    public init(directory: TrustDirectory = .default) throws {
+        self = try directory.trustStore()
     }
 
     /// Creates a store from files and directories.
@@ -45,17 +61,11 @@ public struct TrustStore: Sendable {
     public init(contentsOf paths: [String]) throws {
         var anchors: [Certificate] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                let names: [String]
-                do {
-                    names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                } catch {
-                    throw MynaVerifyError(code: .unreadableFile, reason: "\(path): \(error.localizedDescription)")
-                }
+            if LocalFiles.isDirectory(path) {
                 let extensions: Set<String> = ["pem", "crt", "cer", "der"]
-                for name in names where extensions.contains((name as NSString).pathExtension.lowercased()) {
-                    anchors += try Self.certificates(inFile: (path as NSString).appendingPathComponent(name))
+                for name in try LocalFiles.names(inDirectory: path)
+                where extensions.contains(LocalFiles.pathExtension(name).lowercased()) {
+                    anchors += try Self.certificates(inFile: LocalFiles.join(path, name))
                 }
             } else {
                 anchors += try Self.certificates(inFile: path)
@@ -64,9 +74,10 @@ public struct TrustStore: Sendable {
         try self.init(anchors: anchors)
     }
 
-    private static func certificates(inFile path: String) throws -> [Certificate] {
+    /// The certificates of a PEM (one or a bundle) or DER file; a parse error names the file.
+    static func certificates(inFile path: String) throws -> [Certificate] {
         do {
-            return try Certificate.parseMany(bytes: readFileBytes(path))
+            return try Certificate.parseMany(bytes: LocalFiles.read(path))
         } catch let error as MynaVerifyError where error.code != .unreadableFile {
             throw MynaVerifyError(
                 code: error.code,
@@ -81,5 +92,10 @@ public struct TrustStore: Sendable {
     /// The anchor certificate wrapping OpenSSL object `handle`, if it is one of ours.
     func anchor(for handle: X509Handle) -> Certificate? {
         anchors.first { $0.handle.isSameObject(as: handle) }
+    }
+
+    /// The anchor wrapping OpenSSL object `handle` with its classification, if it is one of ours.
+    func trustAnchor(for handle: X509Handle) -> TrustAnchor? {
+        trustAnchors.first { $0.certificate.handle.isSameObject(as: handle) }
     }
 }

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 
 /// The verdict of ``CertificateVerifier``: valid, or every reason why not.
 public struct VerificationResult: Sendable {
@@ -19,6 +19,29 @@ public struct VerificationResult: Sendable {
     /// Every failure found, in the order found (OpenSSL's chain checks first, then the profile checks). Empty when
     /// the certificate is valid.
     public let failures: [VerificationFailure]
+    /// The trust anchor the chain ends at, with what it is (a pinned J-LIS root, a JPKI test root, …); `nil` when the
+    /// chain reaches no anchor.
+    public let trustAnchor: TrustAnchor?
+    /// Where the leaf's revocation status came from, or ``RevocationSource/notChecked``.
+    public let revocationSource: RevocationSource
+
+    init(
+        leaf: Certificate?,
+        profile: CertificateVerifier.Profile,
+        time: Date,
+        chain: [Certificate],
+        failures: [VerificationFailure],
+        trustAnchor: TrustAnchor? = nil,
+        revocationSource: RevocationSource = .notChecked
+    ) {
+        self.leaf = leaf
+        self.profile = profile
+        self.time = time
+        self.chain = chain
+        self.failures = failures
+        self.trustAnchor = trustAnchor
+        self.revocationSource = revocationSource
+    }
 
     /// Whether the certificate passed every check.
     public var isValid: Bool { failures.isEmpty && leaf != nil }
@@ -27,11 +50,71 @@ public struct VerificationResult: Sendable {
     /// `openssl verify` would also report.
     public var chainFailures: [VerificationFailure] { failures.filter { !$0.isProfileFailure } }
 
+    /// Whether the chain ends at a root of the JPKI test hierarchy (`O=JPKI-TEST`): a test card, never a production
+    /// one, whatever else the verdict says. Applications show it (`mynakit` prints TEST HIERARCHY).
+    public var isTestHierarchy: Bool { trustAnchor?.classification.isTestHierarchy ?? false }
+
+    /// This verdict with revocation established by another source (OCSP): the source replaces
+    /// ``revocationSource``, a failure only saying that no CRL was there (``VerificationFailure/crlMissing(issuer:)``)
+    /// is dropped since revocation is now checked, and `failures` (what the other source found) are added.
+    func applyingRevocationCheck(
+        source: RevocationSource, failures added: [VerificationFailure]
+    ) -> VerificationResult {
+        var failures = self.failures
+        if source != .notChecked {
+            failures.removeAll { if case .crlMissing = $0 { return true } else { return false } }
+        }
+        for failure in added where !failures.contains(failure) { failures.append(failure) }
+        return VerificationResult(
+            leaf: leaf, profile: profile, time: time, chain: chain, failures: failures, trustAnchor: trustAnchor,
+            revocationSource: source)
+    }
+
     /// A token proving that the certificate passed verification, for APIs that must only ever see verified
     /// certificates (``ChallengeResponse``); `nil` unless ``isValid``.
     public var verifiedCertificate: VerifiedCertificate? {
         guard isValid, let leaf else { return nil }
-        return VerifiedCertificate(certificate: leaf, chain: chain, profile: profile, verificationTime: time)
+        return VerifiedCertificate(
+            certificate: leaf, chain: chain, profile: profile, verificationTime: time, trustAnchor: trustAnchor,
+            revocationSource: revocationSource)
+    }
+}
+
+/// Where the revocation status of a verified certificate came from. A verdict always says it, so that a certificate
+/// that was not checked for revocation is never mistaken for one that was.
+public enum RevocationSource: Sendable, Hashable, CustomStringConvertible {
+    /// The leaf was checked against a CRL: the one at `index` in the `crls` given to
+    /// ``CertificateVerifier/verify(leaf:intermediates:at:crls:)``, with its issuer and update times.
+    case crl(index: Int, issuer: DistinguishedName, thisUpdate: Date, nextUpdate: Date?)
+    /// The leaf's status came from an OCSP responder at `url`, in a response valid from `thisUpdate` to `nextUpdate`.
+    case ocsp(url: String, thisUpdate: Date?, nextUpdate: Date?)
+    /// Revocation was not checked.
+    case notChecked
+
+    /// `crl`, `ocsp` or `not-checked`, for JSON output and scripts.
+    public var code: String {
+        switch self {
+        case .crl: return "crl"
+        case .ocsp: return "ocsp"
+        case .notChecked: return "not-checked"
+        }
+    }
+
+    /// `crl #0 (this update …, next update …)`, `ocsp URL` or `not checked`.
+    public var description: String { description(crlName: { "#\($0)" }) }
+
+    /// The description with each CRL named by `crlName(index)` (the CLI gives its file): `crl FILE (this update …,
+    /// next update …)`.
+    public func description(crlName: (Int) -> String) -> String {
+        switch self {
+        case .crl(let index, _, let thisUpdate, let nextUpdate):
+            let next = nextUpdate.map { $0.formatted(.iso8601) } ?? "none"
+            return "crl \(crlName(index)) (this update \(thisUpdate.formatted(.iso8601)), next update \(next))"
+        case .ocsp(let url, _, _):
+            return "ocsp \(url)"
+        case .notChecked:
+            return "not checked"
+        }
     }
 }
 
@@ -48,12 +131,24 @@ public struct VerifiedCertificate: Sendable, Hashable {
     public let profile: CertificateVerifier.Profile
     /// The time it was valid at.
     public let verificationTime: Date
+    /// The anchor its chain ends at.
+    public let trustAnchor: TrustAnchor?
+    /// Where its revocation status came from.
+    public let revocationSource: RevocationSource
 
-    init(certificate: Certificate, chain: [Certificate], profile: CertificateVerifier.Profile, verificationTime: Date) {
+    /// Whether it was issued under the JPKI test hierarchy (see ``VerificationResult/isTestHierarchy``).
+    public var isTestHierarchy: Bool { trustAnchor?.classification.isTestHierarchy ?? false }
+
+    init(
+        certificate: Certificate, chain: [Certificate], profile: CertificateVerifier.Profile, verificationTime: Date,
+        trustAnchor: TrustAnchor?, revocationSource: RevocationSource
+    ) {
         self.certificate = certificate
         self.chain = chain
         self.profile = profile
         self.verificationTime = verificationTime
+        self.trustAnchor = trustAnchor
+        self.revocationSource = revocationSource
     }
 }
 
@@ -111,11 +206,16 @@ public enum VerificationFailure: Sendable, Hashable, CustomStringConvertible {
     case other(depth: Int, code: Int, reason: String)
     /// OpenSSL could not run the verification at all (for example, out of memory).
     case internalError(String)
+    /// The OCSP responder answered `unknown`: it knows nothing of the certificate.
+    case ocspUnknown(url: String)
+    /// No usable OCSP answer: the responder was down, slow or wrong, or its answer failed a check; `failure` says
+    /// which (its own `ocsp-…` code).
+    case ocspUnusable(url: String, failure: OCSPFailure)
 
     /// A stable identifier of the kind of failure, for JSON output and scripts: `expired`, `not-yet-valid`,
     /// `unknown-issuer`, `self-signed-leaf`, `revoked`, `stale-crl`, `crl-not-yet-valid`, `crl-missing`,
     /// `crl-invalid`, `wrong-profile`, `bad-signature`, `malformed-der`, `ca-flag-on-leaf`, `invalid-ca`, `other`,
-    /// `internal-error`.
+    /// `internal-error`, `ocsp-unknown`, and the `ocsp-…` codes of ``OCSPFailure``.
     public var code: String {
         switch self {
         case .expired: return "expired"
@@ -134,6 +234,8 @@ public enum VerificationFailure: Sendable, Hashable, CustomStringConvertible {
         case .invalidCA: return "invalid-ca"
         case .other: return "other"
         case .internalError: return "internal-error"
+        case .ocspUnknown: return "ocsp-unknown"
+        case .ocspUnusable(_, let failure): return failure.code
         }
     }
 
@@ -182,6 +284,10 @@ public enum VerificationFailure: Sendable, Hashable, CustomStringConvertible {
             return "certificate at depth \(depth) (\(subject)) cannot act as a CA: \(reason)"
         case .other(let depth, let code, let reason):
             return "certificate at depth \(depth): \(reason) (X509_V_ERR \(code))"
+        case .ocspUnknown(let url):
+            return "the OCSP responder \(url) does not know the certificate (status unknown)"
+        case .ocspUnusable(let url, let failure):
+            return "no usable OCSP answer from \(url): \(failure)"
         case .internalError(let reason):
             return "verification could not run: \(reason)"
         }

@@ -23,12 +23,15 @@ struct MynaKitCommand: AsyncParsableCommand {
             Info.self,
             Cert.self,
             Sign.self,
+            Document.self,
             Pin.self,
             MyNumberCommand.self,
+            SurfaceCommand.self,
             APDUCommand.self,
             // Verification and the terminal flow
             VerifySignature.self,
             Auth.self,
+            Trust.self,
             // Benchmarks
             Bench.self,
             // Development

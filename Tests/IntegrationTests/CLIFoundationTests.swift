@@ -50,7 +50,10 @@ final class CLIFoundationTests: XCTestCase {
         try await VPCDRig.remove(link, reader: VPCDRig.reader1)
         let result = try await watcher.value
         XCTAssertEqual(result.status, 0, result.stderr)
-        let events = try XCTUnwrap(try result.json()["events"] as? [[String: Any]])
+        // NDJSON: one object per line.
+        let events = try result.stdout.split(separator: "\n").map {
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], String($0))
+        }
         let changes = events.filter { ["card-inserted", "card-removed"].contains($0["event"] as? String) }
         XCTAssertEqual(changes.map { $0["event"] as? String }, ["card-inserted", "card-removed"])
         XCTAssertEqual(changes.first?["reader"] as? String, VPCDRig.reader1)

@@ -19,6 +19,14 @@ enum CLI {
             let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
             return try XCTUnwrap(object as? [String: Any], "not a JSON object: \(stdout)")
         }
+
+        /// stdout as NDJSON (`watch --json`): one JSON object per line.
+        func jsonLines() throws -> [[String: Any]] {
+            try stdout.split(separator: "\n").map { line in
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+                return try XCTUnwrap(object as? [String: Any], "not a JSON object: \(line)")
+            }
+        }
     }
 
     static var executable: URL {

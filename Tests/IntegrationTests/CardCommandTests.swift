@@ -11,33 +11,7 @@ import TestSupport
 import XCTest
 
 /// Every card command of the CLI through real pcscd + vpcd against the virtual My Number card.
-final class CardCommandTests: XCTestCase {
-    static let pki: TestPKI = {
-        do { return try TestPKI.cached() } catch { fatalError("\(error)") }
-    }()
-
-    var link: VPCDLink?
-    var card: VirtualMyNumberCard!
-    var directory: URL!
-
-    override func setUp() async throws {
-        try await VPCDRig.requirePCSCD()
-        directory = try makeTemporaryDirectory("mynakit-cli")
-        try Self.pki.write(to: directory)
-    }
-
-    override func tearDown() async throws {
-        if let link { try await VPCDRig.remove(link) }
-        link = nil
-    }
-
-    func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration(), removeAfter: Int? = nil) async throws {
-        card = try VirtualMyNumberCard(configuration: configuration, pki: Self.pki)
-        link = try await VPCDRig.insert(card, options: .init(removeAfterAPDUs: removeAfter))
-    }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-    var reader: [String] { ["--reader", VPCDRig.reader0] }
+final class CardCommandTests: VirtualCardCLITestCase {
 
     func testInfo() async throws {
         try await insert()
@@ -123,14 +97,15 @@ final class CardCommandTests: XCTestCase {
         let result = try CLI.run(["mynumber", "--pin-stdin", "--json", "--trace"] + reader, stdin: "1234\n")
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try result.json()
-        XCTAssertEqual(json["myNumber"] as? String, "********9018", "masked unless --reveal")
-        XCTAssertEqual(json["myNumberMasked"] as? Bool, true)
+        XCTAssertEqual(json["myNumberMasked"] as? String, "********9018", "always masked")
+        XCTAssertNil(json["myNumber"], "the number itself only with --reveal")
         XCTAssertEqual(json["birthDate"] as? String, "19850412")
         XCTAssertEqual(json["sex"] as? [String: String], ["code": "2", "label": "female"])
         XCTAssertFalse(result.stdout.contains("123456789018"))
         let revealed = try CLI.run(["mynumber", "--pin-stdin", "--json", "--reveal"] + reader, stdin: "1234\n")
         XCTAssertEqual(revealed.status, 0, revealed.stderr)
         XCTAssertEqual(try revealed.json()["myNumber"] as? String, "123456789018")
+        XCTAssertEqual(try revealed.json()["myNumberMasked"] as? String, "********9018")
         XCTAssertTrue(result.stderr.contains("00 20 00 80 ** "), result.stderr)
         XCTAssertFalse(result.stderr.contains("31 32 33 34"), "the PIN must not appear in the trace")
         XCTAssertFalse(result.stderr.contains("31 32 33 34 35 36 37 38 39 30 31 38"), "nor the My Number")
@@ -163,7 +138,7 @@ final class CardCommandTests: XCTestCase {
         // The signing root does not anchor the authentication certificate: verification fails before any PIN.
         let bad = try CLI.run(["auth", "--roots", path("sign-root.pem"), "--pin-stdin", "--json"] + reader, stdin: "0000\n")
         XCTAssertEqual(bad.status, 5)
-        XCTAssertEqual(try bad.json()["verdict"] as? String, "certificate rejected")
+        XCTAssertEqual(try bad.json()["verdict"] as? String, "certificate-rejected")
         XCTAssertEqual(card.triesLeft(.authentication), 3, "no PIN was sent for a rejected certificate")
     }
 

@@ -13,7 +13,9 @@ import XCTest
 /// run: a normal build makes every target a replay tool, so an input that once crashed stays fixed. No pcscd needed.
 final class FuzzCorpusReplayTests: XCTestCase {
     /// Every fuzz target (Package.swift, scripts/fuzz.sh).
-    static let targets = ["FuzzBERTLV", "FuzzATR", "FuzzAPDU", "FuzzVirtualCard", "FuzzVerify", "FuzzMynaCardRead"]
+    static let targets = [
+        "FuzzBERTLV", "FuzzATR", "FuzzAPDU", "FuzzVirtualCard", "FuzzVerify", "FuzzMynaCardRead", "FuzzDocument",
+    ]
 
     func testEveryTargetReplaysItsCommittedCorpus() throws {
         for target in Self.targets {

@@ -72,7 +72,7 @@ final class PCSCDRestartTests: XCTestCase {
         defer { link.stop() }
         let result = try await watcher.value
         XCTAssertEqual(result.status, 0, result.stderr)
-        let kinds = try XCTUnwrap(try result.json()["events"] as? [[String: Any]]).compactMap { $0["event"] as? String }
+        let kinds = try result.jsonLines().compactMap { $0["event"] as? String }
         XCTAssertTrue(kinds.contains("pcscd-unavailable"), "\(kinds)")
         XCTAssertTrue(kinds.contains("pcscd-restored"), "\(kinds)")
         XCTAssertTrue(kinds.contains("card-inserted"), "\(kinds)")

@@ -12,33 +12,8 @@ import XCTest
 
 /// The CLI under ordinary shell habits, through real pcscd + vpcd and the virtual card: output paths, lost output,
 /// times, `watch` endings, PIN entry and the JSON contract.
-final class UnixCLITests: XCTestCase {
-    static let pki: TestPKI = {
-        do { return try TestPKI.cached() } catch { fatalError("\(error)") }
-    }()
-
-    var link: VPCDLink?
-    var card: VirtualMyNumberCard!
-    var directory: URL!
-
-    override func setUp() async throws {
-        try await VPCDRig.requirePCSCD()
-        directory = try makeTemporaryDirectory("mynakit-unix")
-        try Self.pki.write(to: directory)
-    }
-
-    override func tearDown() async throws {
-        if let link { try await VPCDRig.remove(link) }
-        link = nil
-    }
-
-    func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration()) async throws {
-        card = try VirtualMyNumberCard(configuration: configuration, pki: Self.pki)
-        link = try await VPCDRig.insert(card, options: .init())
-    }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-    var reader: [String] { ["--reader", VPCDRig.reader0] }
+final class UnixCLITests: VirtualCardCLITestCase {
+    override class var directoryPrefix: String { "mynakit-unix" }
 
     /// Runs a shell line with `$M` set to the mynakit executable (for redirections such as `>&-` and `>/dev/full`).
     func shell(_ script: String, stdin: String? = nil) throws -> CLI.Result {
@@ -162,7 +137,7 @@ final class UnixCLITests: XCTestCase {
         XCTAssertGreaterThanOrEqual(lines.count, 2)
         let objects = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         XCTAssertTrue(objects.contains { $0["reader"] as? String == VPCDRig.reader0 })
-        XCTAssertEqual((objects.last?["error"] as? [String: Any])?["code"] as? String, "timed-out")
+        XCTAssertEqual((objects.last?["error"] as? [String: Any])?["code"] as? String, "too-few-events")
         // Without --events a timeout is the asked-for end.
         XCTAssertEqual(try CLI.run(["watch", "--timeout", "1"]).status, 0)
     }

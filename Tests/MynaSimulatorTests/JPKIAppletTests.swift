@@ -33,7 +33,7 @@ final class JPKIAppletTests: XCTestCase {
     func testUnknownAIDAndFID() throws {
         let card = try Fixture.card()
         exchange(card, Fixture.selectEF("00 0A"), "6A 82")  // no applet selected yet
-        exchange(card, "00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 02", "6A 82")  // card-surface AP is absent
+        exchange(card, "00 A4 04 0C 0A D3 92 10 00 31 00 01 01 01 00", "6A 82")  // the individual-number AP is absent
         exchange(card, "00 A4 04 0C 08 A0 00 00 02 77 01 01 01", "6A 82")
         exchange(card, Fixture.selectJPKI, "90 00")
         exchange(card, Fixture.selectEF("00 05"), "6A 82")

@@ -92,8 +92,9 @@ final class TestPKITests: XCTestCase {
         try pki.write(to: directory)
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         XCTAssertEqual(names, [
-            "auth-root.key.pem", "auth-root.pem", "auth.key.pem", "auth.pem", "sign-root.key.pem", "sign-root.pem",
-            "sign.key.pem", "sign.pem",
+            "auth-root.key.pem", "auth-root.pem", "auth.key.pem", "auth.pem", "card-ca.json", "card-info-ca.key.pem",
+            "card-info.key.pem", "card-surface-ca.key.pem", "card-surface.key.pem", "card.key.pem", "sign-root.key.pem",
+            "sign-root.pem", "sign.key.pem", "sign.pem",
         ])
         for name in names where name.hasSuffix(".key.pem") {
             let path = directory.appendingPathComponent(name).path

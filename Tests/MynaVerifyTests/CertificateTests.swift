@@ -159,6 +159,39 @@ final class CertificateTests: XCTestCase {
         }
     }
 
+    func testTrustStoreDirectoriesReadOnlyCertificateExtensionsAndErrorsNameTheReason() throws {
+        let pki = try TestPKI.get()
+        let directory = try makeTemporaryDirectory("mynaverify-anchor-names")
+        let pem = try Data(contentsOf: pki.authRoot)
+        try pem.write(to: directory.appendingPathComponent("auth.PEM"))
+        try Data(try pki.certificate(pki.signRoot).derBytes).write(to: directory.appendingPathComponent("sign.x.crt"))
+        for ignored in [".pem", "notes.pem.txt", "pem"] {
+            try Data("not a certificate".utf8).write(to: directory.appendingPathComponent(ignored))
+        }
+        // A trailing slash is joined without a second one; the listing is sorted by name.
+        let store = try TrustStore(contentsOf: [directory.path + "/"])
+        XCTAssertEqual(store.anchors.count, 2)
+        XCTAssertEqual(store.anchors.first?.derBytes, try pki.certificate(pki.authRoot).derBytes)
+
+        let missing = directory.appendingPathComponent("missing.pem").path
+        XCTAssertThrowsError(try TrustStore(contentsOf: [missing])) {
+            XCTAssertEqual(($0 as? MynaVerifyError)?.reason, "\(missing): No such file or directory")
+        }
+        let unlistable = directory.appendingPathComponent("locked")
+        try FileManager.default.createDirectory(at: unlistable, withIntermediateDirectories: false)
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: unlistable.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: unlistable.path) }
+        if getuid() != 0 {
+            XCTAssertThrowsError(try TrustStore(contentsOf: [unlistable.path])) {
+                XCTAssertEqual(($0 as? MynaVerifyError)?.reason, "\(unlistable.path): Permission denied")
+            }
+        }
+        XCTAssertThrowsError(try RevocationList(contentsOfFile: directory.path)) {
+            XCTAssertEqual(($0 as? MynaVerifyError)?.code, .unreadableFile)
+            XCTAssertEqual(($0 as? MynaVerifyError)?.reason, "\(directory.path): Is a directory")
+        }
+    }
+
     func testRevocationListFields() throws {
         let pki = try TestPKI.get()
         let crl = try pki.crl(pki.authCRL)

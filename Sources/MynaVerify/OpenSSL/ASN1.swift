@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 internal import COpenSSL
-import Foundation
+import FoundationEssentials
 
 /// Conversions of the ASN.1 values OpenSSL hands out (`ASN1_STRING`, `ASN1_OBJECT`, `ASN1_INTEGER`, `ASN1_TIME`)
 /// into Swift values. Every argument is borrowed from the certificate or CRL it belongs to.

@@ -5,16 +5,34 @@
 //===----------------------------------------------------------------------===//
 
 internal import COpenSSL
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import OpenSSLSupport
+import Synchronization
 
 /// Owns one reference to an OpenSSL `X509_CRL` and releases it in `deinit`.
 ///
-/// `@unchecked Sendable`: immutable after parsing, like ``X509Handle``; verification only reads it.
+/// A CRL can hold a million entries, so nothing here walks the list except ``entries()``, which a caller asks for
+/// explicitly. Lookups go through `X509_CRL_get0_by_serial` / `X509_CRL_get0_by_cert`: OpenSSL sorts the revoked
+/// entries by serial number the first time either is called and binary-searches them from then on.
+///
+/// `@unchecked Sendable`: the handle is immutable once `init` returns. OpenSSL's first lookup *writes* (it sorts the
+/// list, under the CRL's lock, but a concurrent reader of the list takes no lock), so `init` performs that first
+/// lookup itself, before the handle can be shared; afterwards every lookup only reads. The memo of signature checks
+/// has a lock of its own.
 final class CRLHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// Signature verdicts by the issuer key's SubjectPublicKeyInfo: verifying hashes the whole list (tens of
+    /// milliseconds for a million entries), so it is done once per key.
+    private let signatureVerdicts = Mutex<[[UInt8]: Bool]>([:])
 
+    /// Takes over one reference to `pointer` and sorts its revoked entries for lookups.
     init(taking pointer: OpaquePointer) {
         self.pointer = pointer
+        sortRevokedEntries()
     }
 
     /// Parses a DER CRL that spans the whole of `der`.
@@ -34,37 +52,73 @@ final class CRLHandle: @unchecked Sendable {
         X509_CRL_free(pointer)
     }
 
-    /// Everything ``RevocationList`` exposes, decoded now.
-    func fields() throws -> RevocationListFields {
+    /// Makes OpenSSL sort the revoked entries now: a lookup of serial number zero (which no entry has) takes the
+    /// sorting branch of `X509_CRL_get0_by_serial` once.
+    private func sortRevokedEntries() {
+        _ = contains(SerialNumber(magnitude: [0]))
+        ERR_clear_error()
+    }
+
+    /// The header fields ``RevocationList`` keeps: issuer, thisUpdate, nextUpdate, the number of entries and the
+    /// SHA-1 OpenSSL computed while decoding (its identity for ``RevocationList``'s equality).
+    func header() throws -> RevocationListHeader {
         guard let issuer = X509_CRL_get_issuer(pointer) else { throw MynaVerifyError.malformedDER("CRL: no issuer") }
         guard let thisUpdate = X509_CRL_get0_lastUpdate(pointer).flatMap(ASN1.date(of:)) else {
             throw MynaVerifyError.malformedDER("CRL: thisUpdate does not decode")
         }
-        var entries: [RevokedCertificate] = []
-        if let revoked = X509_CRL_get_REVOKED(pointer) {
-            for index in 0..<COpenSSL_sk_X509_REVOKED_num(revoked) {
-                guard let entry = COpenSSL_sk_X509_REVOKED_value(revoked, index),
-                    let serial = X509_REVOKED_get0_serialNumber(entry),
-                    let date = X509_REVOKED_get0_revocationDate(entry).flatMap(ASN1.date(of:))
-                else { throw MynaVerifyError.malformedDER("CRL: a revoked entry does not decode") }
-                entries.append(
-                    RevokedCertificate(
-                        serialNumber: try ASN1.hexadecimal(serial),
-                        revocationDate: date,
-                        reason: Self.reason(entry)
-                    )
-                )
+        var nextUpdate: Date?
+        if let time = X509_CRL_get0_nextUpdate(pointer) {
+            guard let date = ASN1.date(of: time) else {
+                throw MynaVerifyError.malformedDER("CRL: nextUpdate does not decode")
             }
+            nextUpdate = date
         }
-        return RevocationListFields(
+        // For SHA-1, X509_CRL_digest returns the digest that d2i_X509_CRL already computed over the whole encoding.
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let status = digest.withUnsafeMutableBufferPointer {
+            X509_CRL_digest(pointer, EVP_sha1(), $0.baseAddress, &length)
+        }
+        guard status == 1 else { throw MynaVerifyError.openSSL(.openSSLFailure, "X509_CRL_digest failed") }
+        return RevocationListHeader(
             issuer: DistinguishedName(x509Name: issuer),
             thisUpdate: thisUpdate,
-            nextUpdate: X509_CRL_get0_nextUpdate(pointer).flatMap(ASN1.date(of:)),
-            revokedCertificates: entries
+            nextUpdate: nextUpdate,
+            count: X509_CRL_get_REVOKED(pointer).map { Int(COpenSSL_sk_X509_REVOKED_num($0)) } ?? 0,
+            sha1: Array(digest.prefix(Int(length)))
         )
     }
 
-    /// The CRLReason extension of a revoked entry (`X509_REVOKED`), when it has one.
+    /// Every entry, decoded, in the order of the sorted list (ascending serial numbers). Linear in the list: for
+    /// listing, never for lookups.
+    func entries() -> [RevokedCertificate] {
+        guard let revoked = X509_CRL_get_REVOKED(pointer) else { return [] }
+        let count = COpenSSL_sk_X509_REVOKED_num(revoked)
+        var entries: [RevokedCertificate] = []
+        entries.reserveCapacity(Int(count))
+        for index in 0..<count {
+            if let entry = COpenSSL_sk_X509_REVOKED_value(revoked, index), let decoded = Self.decode(entry) {
+                entries.append(decoded)
+            }
+        }
+        return entries
+    }
+
+    /// One revoked entry (`X509_REVOKED`) as a Swift value; `nil` only when its serial number does not decode.
+    private static func decode(_ entry: OpaquePointer) -> RevokedCertificate? {
+        guard let serial = X509_REVOKED_get0_serialNumber(entry), let hexadecimal = try? ASN1.hexadecimal(serial)
+        else {
+            ERR_clear_error()
+            return nil
+        }
+        return RevokedCertificate(
+            serialNumber: hexadecimal,
+            revocationDate: X509_REVOKED_get0_revocationDate(entry).flatMap(ASN1.date(of:)),
+            reason: reason(entry)
+        )
+    }
+
+    /// The CRLReason extension of a revoked entry, when it has one.
     private static func reason(_ entry: OpaquePointer) -> RevokedCertificate.Reason? {
         var critical: Int32 = 0
         guard let raw = X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, &critical, nil) else {
@@ -76,12 +130,41 @@ final class CRLHandle: @unchecked Sendable {
         return RevokedCertificate.Reason(rawValue: ASN1_ENUMERATED_get(code))
     }
 
-    /// Whether the CRL's signature verifies with the public key of `issuer`.
-    func isSigned(by issuer: X509Handle) -> Bool {
+    /// Whether the CRL lists `serial` as revoked: one binary search, no allocation.
+    func contains(_ serial: SerialNumber) -> Bool {
+        lookUp(serial) { status, _ in status == 1 }
+    }
+
+    /// The entry listing `serial`, decoded; `nil` when the CRL does not list it (or lists it as removeFromCRL).
+    func entry(for serial: SerialNumber) -> RevokedCertificate? {
+        lookUp(serial) { status, entry in status == 1 ? entry.flatMap(Self.decode) : nil }
+    }
+
+    private func lookUp<Result>(_ serial: SerialNumber, _ body: (Int32, OpaquePointer?) -> Result) -> Result {
+        serial.withASN1Integer { integer in
+            var entry: OpaquePointer?
+            let status = X509_CRL_get0_by_serial(pointer, &entry, integer)
+            return body(status, entry)
+        }
+    }
+
+    /// The entry revoking `certificate`: the CRL's issuer must be the certificate's issuer, then one binary search
+    /// for its serial number. `nil` when not listed.
+    func entry(revoking certificate: X509Handle) -> RevokedCertificate? {
+        guard hasIssuer(of: certificate) else { return nil }
+        var entry: OpaquePointer?
+        guard X509_CRL_get0_by_cert(pointer, &entry, certificate.pointer) == 1, let entry else { return nil }
+        return Self.decode(entry)
+    }
+
+    /// Whether the CRL's signature verifies with the public key of `issuer`, remembered per key.
+    func isSigned(by issuer: X509Handle, publicKey: [UInt8]) -> Bool {
+        if let known = signatureVerdicts.withLock({ $0[publicKey] }) { return known }
         guard let key = X509_get0_pubkey(issuer.pointer) else { return false }
-        let status = X509_CRL_verify(pointer, key)
+        let verified = X509_CRL_verify(pointer, key) == 1
         ERR_clear_error()
-        return status == 1
+        signatureVerdicts.withLock { $0[publicKey] = verified }
+        return verified
     }
 
     /// Whether the CRL's issuer name is the issuer name of `certificate`.
@@ -89,12 +172,18 @@ final class CRLHandle: @unchecked Sendable {
         X509_NAME_cmp(X509_CRL_get_issuer(pointer), X509_get_issuer_name(certificate.pointer)) == 0
     }
 
-    /// The serial number under which the CRL lists `certificate`, or `nil` when it does not list it.
-    func revokedSerial(of certificate: X509Handle) -> String? {
-        var entry: OpaquePointer?
-        guard X509_CRL_get0_by_cert(pointer, &entry, certificate.pointer) == 1, let entry,
-            let serial = X509_REVOKED_get0_serialNumber(entry)
-        else { return nil }
-        return try? ASN1.hexadecimal(serial)
+    /// The DER encoding as OpenSSL writes it back: the signed part (`tbsCertList`) is the encoding that was parsed,
+    /// kept by OpenSSL byte for byte.
+    func derEncoding() -> [UInt8]? {
+        encodeDER { i2d_X509_CRL(pointer, $0) }
     }
+}
+
+/// What ``CRLHandle/header()`` reads.
+struct RevocationListHeader: Sendable {
+    var issuer: DistinguishedName
+    var thisUpdate: Date
+    var nextUpdate: Date?
+    var count: Int
+    var sha1: [UInt8]
 }

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 internal import COpenSSL
-import Foundation
+import FoundationEssentials
 import OpenSSLSupport
 
 // Reading a parsed `X509` into the Swift values of ``Certificate``, once, at parse time.

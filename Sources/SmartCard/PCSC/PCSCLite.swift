@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+import FoundationEssentials
 
 /// Facts about the pcsc-lite installation this process uses.
 public enum PCSCLite {

@@ -11,6 +11,6 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the library: APDU round trips, verification throughput.",
-        subcommands: [BenchAPDU.self, BenchVerify.self]
+        subcommands: [BenchAPDU.self, BenchVerify.self, BenchCRL.self]
     )
 }

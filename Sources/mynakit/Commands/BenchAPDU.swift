@@ -6,7 +6,7 @@
 
 import ArgumentParser
 import Dispatch
-import Foundation
+import FoundationEssentials
 import MynaCard
 import SmartCard
 
@@ -28,13 +28,21 @@ struct BenchAPDU: AsyncParsableCommand, CardCommand {
     var aid = Hex.encode(JPKIApplet.aid)
 
     @Option(help: "EF to read (hex FID). Default: the authentication certificate.")
-    var file = String(format: "%04X", JPKIApplet.EF.authenticationCertificate)
+    var file = TextFormat.printf("%04X", JPKIApplet.EF.authenticationCertificate)
 
     @Option(help: "Le of each READ BINARY (hex, 00 = 256).")
     var le = "00"
 
     @OptionGroup var card: CardOptions
     @OptionGroup var output: OutputOptions
+
+    /// `--json`: the READ BINARY round trips timed, their seconds and the rate.
+    struct Report: Encodable {
+        var count: Int
+        var seconds: Double
+        var apduPerSecond: Double
+        var reader: String
+    }
 
     func run() async throws {
         try await Reporter.run(json: output.json) {
@@ -65,9 +73,9 @@ struct BenchAPDU: AsyncParsableCommand, CardCommand {
             let seconds = outcome.value
             let rate = Double(count) / seconds
             if output.json {
-                Reporter.printJSON(["count": Double(count), "seconds": seconds, "apduPerSecond": rate])
+                Reporter.printJSON(Report(count: count, seconds: seconds, apduPerSecond: rate, reader: outcome.reader))
             } else {
-                print(String(format: "%.1f apdu/s", rate))
+                print(TextFormat.printf("%.1f apdu/s", rate))
             }
         }
     }

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaVerify
 
 /// `mynakit bench verify --cert F --roots F… --in F --signature F [--count N]`
@@ -28,14 +28,22 @@ struct BenchVerify: AsyncParsableCommand, GlobalOptionsCommand {
     @Option(help: "How many verifications.")
     var count = 10_000
 
+    @OptionGroup var output: OutputOptions
     @OptionGroup var global: GlobalOptions
+
+    /// `--json`: the verifications timed, their seconds and the rate.
+    struct Report: Encodable {
+        var count: Int
+        var seconds: Double
+        var verifyPerSecond: Double
+    }
 
     func validate() throws {
         if count < 1 { throw ValidationError("--count must be at least 1") }
     }
 
     func run() async throws {
-        try await Reporter.run(json: false) {
+        try await Reporter.run(json: output.json) {
             let store = try trust.trustStore()
             let (certificate, data, signatureBytes) = try signed.load()
             let hash = signed.hash
@@ -82,7 +90,8 @@ struct BenchVerify: AsyncParsableCommand, GlobalOptionsCommand {
                     message: "\(failures) of \(count) verifications failed"
                 )
             }
-            print(String(format: "%.1f verify/s", Double(count) / seconds))
+            let report = Report(count: count, seconds: seconds, verifyPerSecond: Double(count) / seconds)
+            output.emit(report) { report in TextFormat.printf("%.1f verify/s", report.verifyPerSecond) }
         }
     }
 }

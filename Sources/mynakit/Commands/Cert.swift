@@ -11,6 +11,6 @@ struct Cert: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cert",
         abstract: "Read and verify My Number card certificates.",
-        subcommands: [CertRead.self, CertVerify.self]
+        subcommands: [CertRead.self, CertVerify.self, CertStatus.self]
     )
 }

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaCard
 import MynaVerify
 
@@ -67,7 +67,8 @@ struct CertRead: AsyncParsableCommand, CardCommand {
             case .pem: rendered = Array(certificate.pem.utf8)
             case .text: rendered = Array(Self.text(certificate, apduCount: outcome.apduCount).utf8)
             case .json:
-                let summary = CertificateSummary(certificate, kind: kind.rawValue, apduCount: outcome.apduCount)
+                let summary = CertificateSummary(
+                    certificate, kind: kind.rawValue, apduCount: outcome.apduCount, reader: outcome.reader)
                 rendered = Array(try Reporter.encodeJSON(summary)) + [0x0A]
             }
             try target.write(rendered)
@@ -90,6 +91,7 @@ struct CertRead: AsyncParsableCommand, CardCommand {
 
 /// A certificate's main fields for JSON output.
 struct CertificateSummary: Encodable {
+    /// `auth`, `auth-ca`, `sign` or `sign-ca`: the `--kind` it was read as.
     var kind: String
     var subject: String
     var issuer: String
@@ -99,9 +101,11 @@ struct CertificateSummary: Encodable {
     var certificatePolicies: [String]
     var pem: String
     var apduCount: Int
+    var reader: String
+    /// Always false: `cert read` never verifies (`cert verify` does).
     var verified = false
 
-    init(_ certificate: Certificate, kind: String, apduCount: Int) {
+    init(_ certificate: Certificate, kind: String, apduCount: Int, reader: String) {
         self.kind = kind
         subject = certificate.subject.description
         issuer = certificate.issuer.description
@@ -111,5 +115,6 @@ struct CertificateSummary: Encodable {
         certificatePolicies = certificate.certificatePolicies
         pem = certificate.pem
         self.apduCount = apduCount
+        self.reader = reader
     }
 }

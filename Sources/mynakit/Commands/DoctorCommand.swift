@@ -19,10 +19,12 @@ struct DoctorCommand: AsyncParsableCommand, GlobalOptionsCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Read USB devices from DIR/sys/bus/usb/devices instead of /sys.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Read USB devices from DIR/sys/bus/usb/devices instead of /sys.", valueName: "dir"),
+        completion: .directory)
     var sysfsRoot = "/"
 
-    @Option(help: .hidden)
+    @Option(help: .hidden, completion: .directory)
     var systemRoot = "/"
 
     @OptionGroup var output: OutputOptions

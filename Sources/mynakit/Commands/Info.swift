@@ -20,7 +20,10 @@ struct Info: AsyncParsableCommand, CardCommand {
     struct Report: Encodable {
         var reader: String
         var atr: String
+        /// The JPKI token for people: `My Number card (JPKIAPICCTOKEN2)`.
         var token: String?
+        /// The same token as a stable code: `my-number-card`, `resident-registry-card`, `smartphone` or `other`.
+        var tokenCode: String?
         var jpkiApplet: Bool
         var cardInfoApplet: Bool
         var authPIN: PINTriesReport?
@@ -58,7 +61,8 @@ struct Info: AsyncParsableCommand, CardCommand {
             func tries(_ status: PINStatus?) -> PINTriesReport? { status.map { PINTriesReport($0) } }
             let report = Report(
                 reader: outcome.reader, atr: Hex.encode(atr, separator: " "),
-                token: identification.token.map(String.init(describing:)), jpkiApplet: identification.hasJPKI,
+                token: identification.token.map(String.init(describing:)),
+                tokenCode: identification.token.map(Self.code), jpkiApplet: identification.hasJPKI,
                 cardInfoApplet: identification.hasCardInfo, authPIN: tries(identification.authenticationPIN),
                 signPassword: tries(identification.signingPassword), cardInfoPIN: tries(identification.cardInfoPIN),
                 cardExtendedLength: identification.profile.cardSupportsExtendedLength,
@@ -66,6 +70,16 @@ struct Info: AsyncParsableCommand, CardCommand {
                 usesExtendedLength: identification.profile.usesExtendedLength,
                 extendedLength: ExtendedLengthReport(identification.profile), apduCount: outcome.apduCount)
             output.emit(report) { $0.text }
+        }
+    }
+
+    /// The stable code of a JPKI token (`tokenCode`).
+    static func code(_ token: JPKIToken) -> String {
+        switch token {
+        case .myNumberCard: "my-number-card"
+        case .residentRegistryCard: "resident-registry-card"
+        case .smartphone: "smartphone"
+        case .other: "other"
         }
     }
 }

@@ -38,9 +38,9 @@ struct PinStatus: AsyncParsableCommand, CardCommand {
                 }
                 return statuses
             }
-            let report = Report(pins: outcome.value.map { PINTriesReport($0, naming: true) })
+            let report = Report(pins: outcome.value.map { PINTriesReport($0) })
             output.emit(report) { report in
-                report.pins.map { $0.line(label: ($0.kind ?? "") + ":", width: 11) }.joined(separator: "\n")
+                report.pins.map { $0.line(label: $0.kind + ":", width: 11) }.joined(separator: "\n")
             }
         }
     }
@@ -72,23 +72,29 @@ struct PinVerify: AsyncParsableCommand, CardCommand {
                 case .authentication, .signing: try card.jpki.verify(secret, allowLastTry: allowLastTry)
                 }
             }
-            // The JSON values are strings, as they always were.
-            let report = ["verified": "true", "kind": kind.rawValue, "apduCount": "\(outcome.apduCount)"]
+            let report = Report(verified: true, kind: kind.rawValue, apduCount: outcome.apduCount, reader: outcome.reader)
             output.emit(report) { _ in "PIN verified (\(kind.displayName))" }
         }
     }
+
+    /// A verified PIN (every failure is an error document instead).
+    struct Report: Encodable {
+        var verified: Bool
+        var kind: String
+        var apduCount: Int
+        var reader: String
+    }
 }
 
-/// The tries left on one PIN, as `pin status` and `info` report them. `kind` is there only in `pin status`, which
-/// lists the PINs; `info` names each one by its field.
+/// The tries left on one PIN, as `pin status` and `info` report them: `auth`, `sign` or `card-info`, as everywhere.
 struct PINTriesReport: Encodable {
-    var kind: String?
+    var kind: String
     var triesLeft: Int
     var maximumTries: Int
     var blocked: Bool
 
-    init(_ status: PINStatus, naming: Bool = false) {
-        kind = naming ? status.kind.rawValue : nil
+    init(_ status: PINStatus) {
+        kind = status.kind.rawValue
         triesLeft = status.triesLeft
         maximumTries = status.maximumTries
         blocked = status.isBlocked
@@ -96,7 +102,7 @@ struct PINTriesReport: Encodable {
 
     /// `label`, padded to `width`, then `N of M tries left` and `(BLOCKED)` when it is.
     func line(label: String, width: Int) -> String {
-        label.padding(toLength: width, withPad: " ", startingAt: 0)
+        TextFormat.padded(label, toWidth: width)
             + "\(triesLeft) of \(maximumTries) tries left\(blocked ? " (BLOCKED)" : "")"
     }
 }

@@ -25,7 +25,10 @@ struct Readers: AsyncParsableCommand, GlobalOptionsCommand {
         var index: Int
         var name: String
         var cardPresent: Bool
+        /// The reader state as pcsc_scan words it ("Card inserted", "Shared Mode"): for people.
         var state: [String]
+        /// The same state as stable codes, one per `SCARD_STATE_*` bit set: for programs.
+        var stateCodes: [String]
         var atr: String?
         var card: String?
     }
@@ -36,6 +39,7 @@ struct Readers: AsyncParsableCommand, GlobalOptionsCommand {
             let rows = states.enumerated().map { index, state in
                 ReaderJSON(
                     index: index, name: state.reader, cardPresent: state.isCardPresent, state: state.flags.phrases,
+                    stateCodes: Self.codes(state.flags),
                     atr: state.atr.isEmpty ? nil : Hex.encode(state.atr, separator: " "),
                     card: state.atr.isEmpty ? nil : KnownATRs.identify(state.atr))
             }
@@ -50,5 +54,15 @@ struct Readers: AsyncParsableCommand, GlobalOptionsCommand {
                 return lines.joined(separator: "\n")
             }
         }
+    }
+
+    /// The stable codes of the `SCARD_STATE_*` bits set in `flags`, in pcsc-lite's bit order.
+    static func codes(_ flags: ReaderStateFlags) -> [String] {
+        let names: [(ReaderStateFlags, String)] = [
+            (.ignore, "ignore"), (.unknown, "unknown"), (.unavailable, "unavailable"), (.empty, "empty"),
+            (.present, "present"), (.atrMatch, "atr-match"), (.exclusive, "exclusive"), (.inUse, "in-use"),
+            (.mute, "mute"), (.unpowered, "unpowered"),
+        ]
+        return names.filter { flags.contains($0.0) }.map(\.1)
     }
 }

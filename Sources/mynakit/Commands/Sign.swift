@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaCard
 import MynaVerify
 import SmartCard
@@ -23,7 +23,7 @@ struct Sign: AsyncParsableCommand, CardCommand {
     @Option(help: "auth or sign.")
     var key: JPKIApplication.Key
 
-    @Option(name: .customLong("in"), help: "File with the data to sign.")
+    @Option(name: .customLong("in"), help: "File with the data to sign ('-': stdin).", completion: .file())
     var input: String?
 
     @Option(help: "Data to sign, as hex.")
@@ -67,7 +67,7 @@ struct Sign: AsyncParsableCommand, CardCommand {
                 Reporter.printJSON(
                     SignReport(
                         key: self.key.rawValue, hash: hash.rawValue, signature: Hex.encode(outcome.value),
-                        apduCount: outcome.apduCount, out: out))
+                        apduCount: outcome.apduCount, out: out, reader: outcome.reader))
             } else if out == nil {
                 print(Hex.encode(outcome.value))
             }
@@ -75,10 +75,13 @@ struct Sign: AsyncParsableCommand, CardCommand {
     }
 
     struct SignReport: Encodable {
+        /// `auth` or `sign`: the key that signed.
         var key: String
         var hash: String
+        /// The signature in hex (also with `--out`, which gets the raw bytes).
         var signature: String
         var apduCount: Int
         var out: String?
+        var reader: String
     }
 }

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaSimulator
 import MynaSpec
 
@@ -18,8 +18,11 @@ struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
             The card connects to vpcd as a TCP client (port 35963 is reader 'Virtual PCD 00 00', 35964 is \
             'Virtual PCD 00 01') and serves the JPKI and card-info input support applets with certificates from \
             its own test PKI. With --pki DIR the PKI is loaded from DIR, or generated and written there when DIR \
-            holds none; DIR/auth-root.pem and DIR/sign-root.pem are the trust anchors to verify against. A loaded PKI \
-            keeps the cardholder it was made with in its signing certificate.
+            holds none; DIR/auth-root.pem and DIR/sign-root.pem are the trust anchors to verify against, and \
+            DIR/card-ca.json holds the CA keys of the simulator's card-data hierarchy (for --card-ca of surface and \
+            mynumber --verify-authenticity). A loaded PKI keeps the cardholder it was made with in its signing \
+            certificate. The card-surface applet opens with 照合番号A (--my-number) or 照合番号B (--birth-date, the \
+            year of --expiry-date, --security-code); --tamper changes its signed data so that checks fail.
 
             The PIN options set the virtual card's own PINs. They are test settings, not a cardholder's secrets: \
             never pass a real card's PIN here.
@@ -31,7 +34,9 @@ struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
     @Option(help: "vpcd's TCP port on 127.0.0.1.")
     var port: UInt16 = 35963
 
-    @Option(help: ArgumentHelp("Directory holding the test PKI (created and filled if empty).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Directory holding the test PKI (created and filled if empty).", valueName: "dir"),
+        completion: .directory)
     var pki: String?
 
     // MARK: Card settings (test only)
@@ -68,6 +73,18 @@ struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
 
     @Option(help: "Cardholder sex (ISO 5218 code: 1, 2 or 9).")
     var sex = Identity.sample.sex.code
+
+    @Option(help: ArgumentHelp("The card's expiry date (card surface; its year is part of 照合番号B).", valueName: "YYYYMMDD"))
+    var expiryDate = SimulatorConfiguration().expiryDate
+
+    @Option(help: "Test only: the security code printed on the card (4 digits, part of 照合番号B).")
+    var securityCode = SimulatorConfiguration().securityCode
+
+    @Option(name: .customLong("code-a-tries"), help: "Tries left on the 照合番号A keys at start (0-3).")
+    var codeATries = SimulatorConfiguration.codeMaximumTries
+
+    @Option(name: .customLong("code-b-tries"), help: "Tries left on the 照合番号B keys at start (0-3).")
+    var codeBTries = SimulatorConfiguration.codeMaximumTries
 
     // MARK: Profile
 
@@ -118,6 +135,15 @@ struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
     )
     var malformed: [SimulatorConfiguration.MalformedResponse] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Change signed card data after signing (repeatable): "
+                + "\(SimulatorConfiguration.Tampering.allValueStrings.joined(separator: ", ")).",
+            valueName: "case"
+        )
+    )
+    var tamper: [SimulatorConfiguration.Tampering] = []
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -147,8 +173,13 @@ struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
                 faults: SimulatorConfiguration.Faults(
                     getResponseThreshold: getResponseThreshold,
                     wrongLeAnswers6C: wrongLe6C,
-                    malformedResponses: Set(malformed)
-                )
+                    malformedResponses: Set(malformed),
+                    tampering: Set(tamper)
+                ),
+                expiryDate: expiryDate,
+                securityCode: securityCode,
+                codeATries: codeATries,
+                codeBTries: codeBTries
             )
             try configuration.validate()
             guard (1...65535).contains(port), latencyMs >= 0, (removeAfter ?? 1) >= 1 else {
@@ -165,19 +196,18 @@ struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
                 testPKI = try TestPKI.loadOrCreate(at: directory, identity: identity)
                 let authRoot = directory.appendingPathComponent(TestPKI.FileName.authRoot).path
                 let signRoot = directory.appendingPathComponent(TestPKI.FileName.signRoot).path
-                FileHandle.standardError.write(Data("mynakit sim: trust anchors \(authRoot) and \(signRoot)\n".utf8))
+                let cardCA = directory.appendingPathComponent(CardDataPKI.FileName.caKeys).path
+                StandardStreams.writeError("mynakit sim: trust anchors \(authRoot) and \(signRoot); card CA keys \(cardCA)\n")
             } else {
                 testPKI = try TestPKI.generate(identity: identity)
-                FileHandle.standardError.write(
-                    Data("mynakit sim: PKI generated in memory only; pass --pki DIR to keep its trust anchors\n".utf8)
-                )
+                StandardStreams.writeError(
+                    "mynakit sim: PKI generated in memory only; pass --pki DIR to keep its trust anchors\n")
             }
             let card = try VirtualMyNumberCard(configuration: configuration, pki: testPKI)
-            let atrText = card.atr.map { String(format: "%02X", $0) }.joined(separator: " ")
-            FileHandle.standardError.write(
-                Data(("mynakit sim: serving a virtual My Number card to vpcd at 127.0.0.1:\(port) "
-                    + "(\(extended ? "extended" : "short")-length profile, ATR \(atrText))\n").utf8)
-            )
+            let atrText = card.atr.map { TextFormat.printf("%02X", $0) }.joined(separator: " ")
+            StandardStreams.writeError(
+                "mynakit sim: serving a virtual My Number card to vpcd at 127.0.0.1:\(port) "
+                    + "(\(extended ? "extended" : "short")-length profile, ATR \(atrText))\n")
             let link = VPCDLink(
                 card: card,
                 host: "127.0.0.1",
@@ -194,7 +224,12 @@ struct Sim: AsyncParsableCommand, GlobalOptionsCommand {
 extension Sim {
     /// `--log-apdus`: one line per answered APDU, header only.
     @Sendable static func logAPDU(_ header: [UInt8]) {
-        let line = "apdu " + header.map { String(format: "%02X", $0) }.joined(separator: " ") + "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        let line = "apdu " + header.map { TextFormat.printf("%02X", $0) }.joined(separator: " ") + "\n"
+        StandardStreams.writeError(line)
     }
+}
+
+/// `sim --tamper`: changed-attribute, swapped-photo.
+extension SimulatorConfiguration.Tampering: ArgumentSpelling {
+    var argument: String { kebabCasedRawValue }
 }

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaVerify
 
 /// `mynakit verify-signature --cert FILE --in FILE --signature FILE [--hash …] [--json]`

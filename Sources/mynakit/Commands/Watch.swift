@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaCard
 import SmartCard
 
@@ -82,14 +82,14 @@ struct Watch: AsyncParsableCommand, GlobalOptionsCommand {
             }
             if let limit, (seen ?? 0) < limit {
                 throw CommandFailure(
-                    status: .timedOut, code: "timed-out",
+                    status: .timedOut, code: "too-few-events",
                     message: "the watch ended (timeout or interrupt) before \(limit) event\(limit == 1 ? "" : "s") were seen")
             }
         }
     }
 
     static func describe(_ event: ReaderEvent) -> [EventJSON] {
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = RFC3339.format(Date())
         func line(_ kind: String, _ state: ReaderState?, reader: String? = nil, detail: String? = nil) -> EventJSON {
             let atr = state.flatMap { $0.atr.isEmpty ? nil : $0.atr }
             return EventJSON(

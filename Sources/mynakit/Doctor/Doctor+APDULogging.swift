@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+import FoundationEssentials
 
 /// The `apdu-logging` check: pcscd started with `-a`/`--apdu` writes every command and response APDU to its log in
 /// clear, the data of VERIFY (the PIN) included. Docs/Security.md forbids it on terminals.
@@ -64,9 +64,7 @@ extension Doctor {
             guard let pid = Int(entry) else { continue }
             let path = proc.appendingPathComponent(entry).appendingPathComponent("cmdline").path
             // procfs reports a size of 0, so read to the end rather than by size.
-            guard let handle = FileHandle(forReadingAtPath: path) else { continue }
-            let data = handle.readDataToEndOfFile()
-            try? handle.close()
+            guard let data = try? InputFile.read(path) else { continue }
             var argv = data.split(separator: 0, omittingEmptySubsequences: false).map {
                 String(decoding: $0, as: UTF8.self)
             }
@@ -84,11 +82,11 @@ extension Doctor {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
         var found: [String]?
         for rawLine in text.split(separator: "\n") {
-            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            var line = TextFormat.trimmingBlanks(rawLine)
             if line.hasPrefix("export ") { line = String(line.dropFirst("export ".count)) }
             guard line.hasPrefix("PCSCD_ARGS=") else { continue }
             let value = line.dropFirst("PCSCD_ARGS=".count).prefix { $0 != "#" }
-            found = value.replacingOccurrences(of: "\"", with: " ").replacingOccurrences(of: "'", with: " ")
+            found = value.replacing("\"", with: " ").replacing("'", with: " ")
                 .split(whereSeparator: \.isWhitespace).map(String.init)
         }
         return found

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+import FoundationEssentials
 import SmartCard
 
 /// What the doctor asks pcscd: one context, the readers and their states. Tests inject failures here.
@@ -64,9 +64,8 @@ struct Doctor: Sendable {
     /// The path of the libpcsclite this process mapped, from `/proc/self/maps`.
     static func loadedLibraryPath() -> String? {
         // procfs reports a size of 0, so read to the end rather than by size.
-        guard let handle = FileHandle(forReadingAtPath: "/proc/self/maps") else { return nil }
-        defer { try? handle.close() }
-        let maps = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        guard let bytes = try? InputFile.read("/proc/self/maps") else { return nil }
+        let maps = String(decoding: bytes, as: UTF8.self)
         for line in maps.split(separator: "\n") {
             guard let slash = line.firstIndex(of: "/") else { continue }
             let path = String(line[slash...])
@@ -212,20 +211,9 @@ struct Doctor: Sendable {
             guard FileManager.default.fileExists(atPath: bundle.path) else { continue }
             let plist = bundle.appendingPathComponent("Contents/Info.plist")
             var driver = CCIDDriver(bundle: "/" + directory + "/ifd-ccid.bundle", version: nil, usbIDs: [])
-            if let data = try? Data(contentsOf: plist),
-                let object = try? PropertyListSerialization.propertyList(from: data, format: nil),
-                let dictionary = object as? [String: Any]
-            {
-                driver.version = dictionary["CFBundleShortVersionString"] as? String
-                let vendors = dictionary["ifdVendorID"] as? [String] ?? []
-                let products = dictionary["ifdProductID"] as? [String] ?? []
-                for (vendor, product) in zip(vendors, products) {
-                    if let v = UInt16(vendor.lowercased().replacingOccurrences(of: "0x", with: ""), radix: 16),
-                        let p = UInt16(product.lowercased().replacingOccurrences(of: "0x", with: ""), radix: 16)
-                    {
-                        driver.usbIDs.insert(String(format: "%04x:%04x", v, p))
-                    }
-                }
+            if let data = try? Data(contentsOf: plist), let info = CCIDInfoPlist.decode(data) {
+                driver.version = info.version
+                driver.usbIDs = info.usbIDs
             }
             return driver
         }
@@ -299,7 +287,7 @@ struct Doctor: Sendable {
                     fix: "upgrade libccid (apt install libccid from a newer release, or build CCID from source)")
             }
             if let readerNames, let product = device.product,
-                !readerNames.contains(where: { $0.localizedCaseInsensitiveContains(product) })
+                !readerNames.contains(where: { $0.lowercased().contains(product.lowercased()) })
             {
                 return DoctorCheck(
                     "usb", .warn,

@@ -30,7 +30,7 @@ struct DoctorCheck: Encodable, Equatable, Sendable {
 
     /// `FAIL  pcscd        the PC/SC service ... -> fix: systemctl start pcscd.socket`
     var line: String {
-        let name = check.padding(toLength: max(check.count, 12), withPad: " ", startingAt: 0)
+        let name = TextFormat.padded(check, toWidth: max(check.utf16.count, 12))
         var text = "\(status.rawValue)  \(name) \(detail)"
         if let fix { text += "  -> fix: \(fix)" }
         return text

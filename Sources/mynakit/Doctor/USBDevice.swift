@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+import FoundationEssentials
 
 /// A USB device as sysfs describes it (`/sys/bus/usb/devices/<port>/`).
 struct USBDevice: Equatable, Sendable {
@@ -17,7 +17,7 @@ struct USBDevice: Equatable, Sendable {
     /// `bInterfaceClass` of every interface of the active configuration (`<port>:<config>.<n>/bInterfaceClass`).
     var interfaceClasses: [UInt8]
 
-    var usbID: String { String(format: "%04x:%04x", vendorID, productID) }
+    var usbID: String { TextFormat.printf("%04x:%04x", vendorID, productID) }
 
     /// `SONY RC-S300/S` from the manufacturer and product strings, or the USB ID.
     var label: String {
@@ -56,7 +56,7 @@ struct USBDevice: Equatable, Sendable {
 
     private static func readString(_ url: URL) -> String? {
         guard let data = try? Data(contentsOf: url) else { return nil }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = TextFormat.trimmingWhitespace(String(decoding: data, as: UTF8.self))
         return text.isEmpty ? nil : text
     }
 

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 public import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Logging
 import MynaCard
 import SmartCard
@@ -18,7 +18,8 @@ extension CardProfile.ExtendedLengthPolicy: ExpressibleByArgument {}
 struct CardOptions: ParsableArguments {
     @Option(
         name: [.long, .customShort("r")],
-        help: "Reader name or index from 'mynakit readers' (default: the first reader holding a card).")
+        help: "Reader name or index from 'mynakit readers' (default: the first reader holding a card).",
+        completion: .custom(ReaderCompletion.candidates))
     var reader: String?
 
     @Option(

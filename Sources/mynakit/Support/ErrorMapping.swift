@@ -11,7 +11,7 @@ import SmartCard
 
 /// The exit codes of the CLI contract (Docs/Technician.md). Scripts and kiosk supervisors branch on them, so a code
 /// never changes meaning.
-enum ExitStatus: Int32, Sendable {
+enum ExitStatus: Int32, Sendable, CaseIterable {
     case success = 0
     /// No reader, no card, or not a My Number card.
     case noCard = 3
@@ -88,7 +88,11 @@ extension CommandFailure {
             // About input the user gave: unreadable files, bad certificates, unusable keys.
             let status: ExitStatus
             switch error.code {
-            case .unreadableFile, .noTrustAnchors: status = .usage
+            // The trust directory: a root not admitted without its flag, an unknown fingerprint, an insecure
+            // directory are the user's to fix; a directory that cannot be written is lost output.
+            case .unreadableFile, .noTrustAnchors, .rootNotAdmitted, .unknownRoot, .insecureTrustDirectory:
+                status = .usage
+            case .unwritableFile: status = .ioError
             case .openSSLFailure, .randomGeneratorFailure: status = .cardCommunication
             // Malformed certificates, CRLs or keys, a missing identity: the thing to verify cannot be verified.
             default: status = .verificationFailed

@@ -4,6 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import MynaVerify
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,22 +26,14 @@ enum InputFile {
         defer { if fd != STDIN_FILENO { close(fd) } }
         var info = stat()
         if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { throw failure(path, EISDIR) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure(path, errno)
-            }
-            if count == 0 { break }
-            bytes += chunk[..<count]
-            guard bytes.count <= maximumSize else {
-                throw CommandFailure(
-                    status: .usage, code: "input-too-large", message: "\(path): larger than \(maximumSize) bytes")
-            }
+        do {
+            return try LocalFiles.readToEnd(fd, limit: maximumSize)
+        } catch .system(let error) {
+            throw failure(path, error)
+        } catch .tooLarge {
+            throw CommandFailure(
+                status: .usage, code: "input-too-large", message: "\(path): larger than \(maximumSize) bytes")
         }
-        return bytes
     }
 
     private static func failure(_ path: String, _ error: Int32) -> CommandFailure {

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 /// The `error` object of every `--json` failure (Docs/JSON.md).
 struct ErrorDocument: Encodable {

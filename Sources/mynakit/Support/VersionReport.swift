@@ -4,14 +4,17 @@
 //
 //===----------------------------------------------------------------------===//
 
+import MynaKitBuildInfo
 import MynaVerify
 import SmartCard
 
 /// What `mynakit --version` prints: MynaKit's version and the C libraries it runs with, which a technician needs
 /// when a reader or a certificate behaves differently on one terminal than on another.
 struct VersionReport {
-    /// MynaKit's version.
-    static let mynaKit = "0.2.0"
+    /// MynaKit's version: the package's (`make`, `make deb`) or `0.2.0-dev` (a plain `swift build`).
+    static let mynaKit = String(cString: mynakit_build_version())
+    /// The commit it was built from (`-dirty` when tracked files differed), or `unknown`.
+    static let commit = String(cString: mynakit_build_commit())
 
     var lines: [String]
 
@@ -22,7 +25,7 @@ struct VersionReport {
         if let path = Doctor.loadedLibraryPath() { pcsc.append("library \(path)") }
         if let package = Doctor().packageVersion("libpcsclite1") { pcsc.append("Debian libpcsclite1 \(package)") }
         return VersionReport(lines: [
-            "mynakit \(mynaKit)",
+            "mynakit \(mynaKit) (commit \(commit))",
             "pcsc-lite: \(pcsc.joined(separator: ", "))",
             "OpenSSL: \(OpenSSLLibrary.version) (headers: \(OpenSSLLibrary.headerVersion))",
         ])
