@@ -54,8 +54,6 @@ let package = Package(
         // The verification service only (MynaServer, mynakit-server): never a dependency of the CLI's targets.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
-        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -86,6 +84,20 @@ let package = Package(
             path: "CModules/COpenSSLTLS",
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
+        ),
+
+        // The verification service's stores only (MynaServer): never a dependency of the CLI's targets.
+        .systemLibrary(
+            name: "CSQLite3",
+            path: "CModules/CSQLite3",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "CModules/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
         ),
 
         // MARK: Libraries
@@ -136,12 +148,10 @@ let package = Package(
         .target(
             name: "MynaServer",
             dependencies: [
-                "MynaServiceAPI", "MynaVerify", "MynaSpec",
+                "MynaServiceAPI", "MynaVerify", "MynaSpec", "CSQLite3", "CLibPQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],

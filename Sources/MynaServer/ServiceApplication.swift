@@ -14,8 +14,7 @@ import ServiceLifecycle
 public enum ServiceApplication {
     /// Opens the store at `location`, creates its tables, runs `body` with it, and closes it.
     ///
-    /// For PostgreSQL the connection pool runs in a child task for as long as `body` runs; a database that does not
-    /// answer within `timeout` (the pool would otherwise keep retrying) is ``ServiceStoreError/unreachable(_:)``.
+    /// For PostgreSQL, a database that does not answer within `timeout` is ``ServiceStoreError/unreachable(_:)``.
     public static func withStore<T: Sendable>(
         _ location: StoreLocation,
         timeout: Duration = .seconds(10),
@@ -34,28 +33,32 @@ public enum ServiceApplication {
                 throw error
             }
         case .postgres(let postgres):
-            let store = PostgresServiceStore(location: postgres, logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await store.run() }
-                defer { group.cancelAll() }
-                // Let the pool's run() start before the first lease (PostgresNIO warns about a lease before it).
-                try await Task.sleep(for: .milliseconds(20))
-                try await withThrowingTaskGroup(of: Bool.self) { first in
-                    first.addTask {
-                        try await store.migrate()
-                        return true
-                    }
-                    first.addTask {
-                        try await Task.sleep(for: timeout)
-                        return false
-                    }
-                    let migrated = try await first.next() ?? false
-                    first.cancelAll()
-                    if !migrated {
-                        throw ServiceStoreError.unreachable("no answer from \(postgres) within \(timeout)")
-                    }
+            let seconds = Int((Double(timeout.components.seconds) + 0.999).rounded(.down))
+            let store = PostgresServiceStore(location: postgres, connectTimeout: max(1, seconds), logger: logger)
+            // libpq's connect_timeout bounds each connection attempt; this bounds the whole first contact (a server
+            // that accepts the connection and then says nothing is caught here too).
+            try await withThrowingTaskGroup(of: Bool.self) { first in
+                first.addTask {
+                    try await store.migrate()
+                    return true
                 }
-                return try await body(store)
+                first.addTask {
+                    try await Task.sleep(for: timeout)
+                    return false
+                }
+                let migrated = try await first.next() ?? false
+                first.cancelAll()
+                if !migrated {
+                    throw ServiceStoreError.unreachable("no answer from \(postgres) within \(timeout)")
+                }
+            }
+            do {
+                let result = try await body(store)
+                try await store.close()
+                return result
+            } catch {
+                try? await store.close()
+                throw error
             }
         }
     }
