@@ -147,6 +147,11 @@ struct Handler: Sendable {
                 return Self.error(
                     .gone, "challenge-unknown", "no open challenge with this id was issued to this API key")
             }
+        case .trustUnavailable(let reason):
+            logger.error("a CRL cannot be read; nothing verified", metadata: ["error": "\(reason)"])
+            return Self.error(
+                .serviceUnavailable, "crl-unavailable",
+                "the service cannot read its revocation lists; the challenge was not consumed")
         }
     }
 

@@ -111,6 +111,8 @@ public final class VerificationService: Sendable {
         case verdict(Verdict)
         /// The challenge was not open: nothing was verified.
         case refused(ConsumeOutcome)
+        /// A CRL file cannot be read or parsed any more: nothing was consumed or verified (HTTP 503).
+        case trustUnavailable(String)
     }
 
     /// Consumes the request's challenge and, if it was open, verifies the answer.
@@ -121,6 +123,15 @@ public final class VerificationService: Sendable {
     /// - Throws: ``RequestError`` for malformed fields; store errors.
     public func verify(_ request: VerificationRequest, client: String) async throws -> Outcome {
         let answer = try DecodedAnswer(request)
+        // The CRLs first: a service that cannot see its current CRL must not consume the challenge and then pretend
+        // it checked revocation.
+        let trust = trust
+        let crls: [RevocationList]
+        do {
+            crls = try trust.revocationLists()
+        } catch {
+            return .trustUnavailable(String(describing: error))
+        }
         let outcome = try await metrics.timingStore {
             try await store.consume(id: answer.challengeId, client: client, at: now())
         }
@@ -133,7 +144,7 @@ public final class VerificationService: Sendable {
             return .refused(outcome)
         }
         let start = ContinuousClock.now
-        let verdict = judge(answer, challenge: challenge, trust: trust, at: now())
+        let verdict = judge(answer, challenge: challenge, trust: trust, crls: crls, at: now())
         metrics.verificationSeconds.record(ContinuousClock.now - start)
         (verdict.valid ? metrics.verificationsValid : metrics.verificationsInvalid).increment()
         return .verdict(verdict)
@@ -148,10 +159,13 @@ public final class VerificationService: Sendable {
     }
 
     /// The verdict on one answer, with MynaVerify doing every check.
-    func judge(_ answer: DecodedAnswer, challenge: [UInt8], trust: ServiceTrust, at time: Date) -> Verdict {
+    func judge(
+        _ answer: DecodedAnswer, challenge: [UInt8], trust: ServiceTrust, crls: [RevocationList], at time: Date
+    ) -> Verdict {
         let profile: CertificateVerifier.Profile = answer.kind == .sign ? .signing : .authentication
-        let verifier = CertificateVerifier(trustStore: trust.store, profile: profile)
-        let result = verifier.verify(leafBytes: answer.certificate, at: time, crls: trust.crls)
+        let verifier = CertificateVerifier(
+            trustStore: trust.store, profile: profile, revocationPolicy: trust.revocationPolicy)
+        let result = verifier.verify(leafBytes: answer.certificate, at: time, crls: crls)
         var failures = result.failures.map { Verdict.Failure(code: $0.code, message: $0.description) }
 
         var signatureValid = false
@@ -201,8 +215,9 @@ public final class VerificationService: Sendable {
             failures: failures,
             certificate: result.leaf.map(Self.summary),
             identity: identity,
-            revocation: Self.revocation(of: result.leaf, trust: trust),
-            trustAnchor: Self.anchor(of: result, trust: trust),
+            revocation: Self.revocation(result.revocationSource, crlFiles: trust.crlFiles),
+            trustAnchor: result.trustAnchor.map { Self.anchor($0, at: time) },
+            testHierarchy: result.isTestHierarchy,
             verifiedAt: time
         )
     }
@@ -214,29 +229,28 @@ public final class VerificationService: Sendable {
             sha256Fingerprint: hex(certificate.sha256Fingerprint))
     }
 
-    static func revocation(of leaf: Certificate?, trust: ServiceTrust) -> Verdict.Revocation {
-        guard !trust.crls.isEmpty else { return Verdict.Revocation(source: "not-checked", crl: nil) }
-        guard let leaf, let crl = trust.crls.first(where: { $0.issuer == leaf.issuer }) else {
-            return Verdict.Revocation(source: "crl-missing", crl: nil)
+    /// MynaVerify's revocation source, with each CRL named by its file (as `mynakit auth` reports it).
+    static func revocation(_ source: RevocationSource, crlFiles: [String]) -> Verdict.Revocation {
+        func name(_ index: Int) -> String { crlFiles.indices.contains(index) ? crlFiles[index] : "#\(index)" }
+        var crl: Verdict.Revocation.CRL?
+        if case .crl(let index, let issuer, let thisUpdate, let nextUpdate) = source {
+            crl = Verdict.Revocation.CRL(
+                file: name(index), issuer: issuer.description, thisUpdate: thisUpdate, nextUpdate: nextUpdate)
         }
-        return Verdict.Revocation(
-            source: "crl",
-            crl: Verdict.Revocation.CRL(
-                issuer: crl.issuer.description, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate))
+        return Verdict.Revocation(source: source.code, description: source.description(crlName: name), crl: crl)
     }
 
-    /// The anchor at the end of the chain, when the chain reached one of the service's anchors.
-    ///
-    /// The hierarchy is the profile the anchor's chain was verified for. The generation of a J-LIS root comes from
-    /// the trust store's pins once it has them; until then it is `nil`.
-    static func anchor(of result: VerificationResult, trust: ServiceTrust) -> Verdict.TrustAnchor? {
-        guard result.chain.count > 1, let last = result.chain.last, trust.store.anchors.contains(last) else {
-            return nil
-        }
+    /// MynaVerify's trust anchor and its classification (pinned J-LIS root and generation, test hierarchy, …).
+    static func anchor(_ anchor: TrustAnchor, at time: Date) -> Verdict.TrustAnchor {
+        var generation: Int?
+        if case .jlisProduction(let root) = anchor.classification { generation = root.generation }
+        let certificate = anchor.certificate
         return Verdict.TrustAnchor(
-            subject: last.subject.description, serialNumber: last.serialNumber,
-            sha256Fingerprint: hex(last.sha256Fingerprint), hierarchy: result.profile.rawValue, generation: nil,
-            notBefore: last.notBefore, notAfter: last.notAfter)
+            subject: certificate.subject.description, serialNumber: certificate.serialNumber,
+            sha256Fingerprint: anchor.fingerprint, classification: anchor.classification.code,
+            description: anchor.classification.description, hierarchy: anchor.classification.hierarchy?.rawValue,
+            generation: generation, notBefore: certificate.notBefore, notAfter: certificate.notAfter,
+            expired: certificate.notAfter < time)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -138,14 +138,18 @@ public struct Verdict: Codable, Sendable, Hashable {
     public var revocation: Revocation
     /// The trust anchor the chain ended at, when it reached one.
     public var trustAnchor: TrustAnchor?
+    /// Whether the chain ends at a root of the JPKI test hierarchy (`O=JPKI-TEST`): a test card, never a production
+    /// My Number card, whatever else the verdict says (`mynakit auth` prints TEST HIERARCHY).
+    public var testHierarchy: Bool
     /// When the service verified.
     public var verifiedAt: Date
 
     public init(
         valid: Bool, challengeId: String, kind: VerificationKind, hash: HashAlgorithm, failures: [Failure],
         certificate: CertificateSummary?, identity: Identity?, revocation: Revocation, trustAnchor: TrustAnchor?,
-        verifiedAt: Date
+        testHierarchy: Bool = false, verifiedAt: Date
     ) {
+        self.testHierarchy = testHierarchy
         self.valid = valid
         self.challengeId = challengeId
         self.kind = kind
@@ -217,25 +221,31 @@ public struct Verdict: Codable, Sendable, Hashable {
         }
     }
 
-    /// The revocation data used.
+    /// Where the certificate's revocation status came from, as `mynakit auth` and `cert verify` report it.
     public struct Revocation: Codable, Sendable, Hashable {
-        /// `crl` (a CRL of the certificate's issuer was checked), `crl-missing` (the service has CRLs, but none
-        /// from this issuer: a failure) or `not-checked` (the service was started without CRLs).
+        /// `crl` (the leaf was checked against its issuer's CRL) or `not-checked` (no CRL of the issuer: with CRLs
+        /// configured that is also the failure `crl-missing`).
         public var source: String
+        /// `crl FILE (this update …, next update …)` or `not checked`.
+        public var description: String
         /// The CRL checked, when ``source`` is `crl`.
         public var crl: CRL?
 
-        public init(source: String, crl: CRL?) {
+        public init(source: String, description: String, crl: CRL?) {
             self.source = source
+            self.description = description
             self.crl = crl
         }
 
         public struct CRL: Codable, Sendable, Hashable {
+            /// The service's file (its `--crl` argument).
+            public var file: String
             public var issuer: String
             public var thisUpdate: Date
             public var nextUpdate: Date?
 
-            public init(issuer: String, thisUpdate: Date, nextUpdate: Date?) {
+            public init(file: String, issuer: String, thisUpdate: Date, nextUpdate: Date?) {
+                self.file = file
                 self.issuer = issuer
                 self.thisUpdate = thisUpdate
                 self.nextUpdate = nextUpdate
@@ -243,30 +253,40 @@ public struct Verdict: Codable, Sendable, Hashable {
         }
     }
 
-    /// The anchor a chain ended at.
+    /// The anchor a chain ended at, and what it is (MynaVerify's classification, as `mynakit trust list` shows).
     public struct TrustAnchor: Codable, Sendable, Hashable {
         public var subject: String
         public var serialNumber: String
         /// SHA-256 of the anchor's DER, upper-case hexadecimal.
         public var sha256Fingerprint: String
-        /// `authentication` or `signing`: the JPKI hierarchy the anchor served in this verification.
-        public var hierarchy: String
-        /// The J-LIS root generation, when the trust store knows it; `nil` for anchors it does not pin.
+        /// `jlis-production` (a pinned J-LIS root), `jlis-unpinned` (J-LIS's name, a fingerprint not pinned),
+        /// `jpki-test` or `unknown`.
+        public var classification: String
+        /// `J-LIS production root, authentication hierarchy, generation 3`.
+        public var description: String
+        /// `authentication` or `signing` when the classification knows the hierarchy.
+        public var hierarchy: String?
+        /// The J-LIS root generation of a pinned production root; `nil` otherwise.
         public var generation: Int?
         public var notBefore: Date
         public var notAfter: Date
+        /// Whether the anchor had expired at the verification time.
+        public var expired: Bool
 
         public init(
-            subject: String, serialNumber: String, sha256Fingerprint: String, hierarchy: String, generation: Int?,
-            notBefore: Date, notAfter: Date
+            subject: String, serialNumber: String, sha256Fingerprint: String, classification: String,
+            description: String, hierarchy: String?, generation: Int?, notBefore: Date, notAfter: Date, expired: Bool
         ) {
             self.subject = subject
             self.serialNumber = serialNumber
             self.sha256Fingerprint = sha256Fingerprint
+            self.classification = classification
+            self.description = description
             self.hierarchy = hierarchy
             self.generation = generation
             self.notBefore = notBefore
             self.notAfter = notAfter
+            self.expired = expired
         }
     }
 }

@@ -9,6 +9,7 @@ import Dispatch
 import Foundation
 import Logging
 import MynaServer
+import MynaVerify
 
 #if canImport(Glibc)
 import Glibc
@@ -33,16 +34,25 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("trust-dir"),
-        help: "A trust directory of anchor certificates (default: $MYNAKIT_TRUST_DIR, else /etc/mynakit/trust).",
+        help: ArgumentHelp(
+            "The trust directory ('mynakit trust'). Default: $\(TrustDirectory.environmentVariable), else "
+                + "\(TrustDirectory.defaultPath); read only when --roots is not given."),
         completion: .directory)
-    var trustDirectories: [String] = []
+    var trustDirectory: String?
 
-    @Option(parsing: .upToNextOption, help: "Trust anchors: PEM/DER files or bundles.", completion: .file())
+    @Option(
+        parsing: .upToNextOption, help: "Trust anchors: PEM/DER files, bundles or directories.",
+        completion: .file())
     var roots: [String] = []
 
-    @Option(name: .customLong("crl"), parsing: .upToNextOption, help: "CRLs (PEM or DER) to check revocation with.",
+    @Option(
+        name: .customLong("crl"), parsing: .upToNextOption,
+        help: "CRLs (PEM or DER) to check revocation with; each is parsed again only after the file changes.",
         completion: .file())
     var crls: [String] = []
+
+    @Flag(help: "Fail every verdict whose revocation was not checked (no CRL from the certificate's issuer).")
+    var requireRevocation = false
 
     @Option(help: "How long a challenge stays open, in seconds.")
     var challengeTTL: Double = 120
@@ -75,8 +85,10 @@ struct Serve: AsyncParsableCommand {
         return (host, port)
     }
 
-    func loadTrust() throws -> ServiceTrust {
-        try ServiceTrust.load(trustDirectories: trustDirectories, roots: roots, crlFiles: crls)
+    func loadTrust(cache: RevocationListCache = RevocationListCache()) throws -> ServiceTrust {
+        try ServiceTrust(
+            trustDirectory: trustDirectory.map(TrustDirectory.init(path:)), roots: roots, crlFiles: crls,
+            requireRevocation: requireRevocation, cache: cache)
     }
 
     func run() async throws {
@@ -88,14 +100,14 @@ struct Serve: AsyncParsableCommand {
         logger.info(
             "trust loaded",
             metadata: [
-                "anchors": "\(trust.store.anchors.count)", "crls": "\(trust.crls.count)",
+                "anchors": "\(trust.store.anchors.count)", "crls": "\(trust.crlFiles.count)",
                 "sources": "\(trust.sources.joined(separator: ","))",
             ])
         let configuration = VerificationService.Configuration(
             challengeLifetime: challengeTTL, keyCacheLifetime: keyCacheTTL)
         let limits = ServiceRoutes.Limits(maximumBodyBytes: maxBody)
         let purge = Duration.milliseconds(Int64(purgeInterval * 1000))
-        let reload = loadTrust
+        let reload = { @Sendable in try loadTrust(cache: trust.cacheForReload) }
 
         try await failing(with: ServerExit.unavailable, "store \(location)") {
             try await ServiceApplication.withStore(location, timeout: storeOptions.timeout, logger: logger) { store in
@@ -126,7 +138,10 @@ struct Serve: AsyncParsableCommand {
                 service.replaceTrust(trust)
                 logger.notice(
                     "trust reloaded",
-                    metadata: ["anchors": "\(trust.store.anchors.count)", "crls": "\(trust.crls.count)"])
+                    metadata: [
+                        "anchors": "\(trust.store.anchors.count)", "crls": "\(trust.crlFiles.count)",
+                        "crl-parses": "\(trust.crlStatistics.loads)",
+                    ])
             } catch {
                 logger.error("trust reload failed; the previous trust stays", metadata: ["error": "\(error)"])
             }

@@ -119,8 +119,11 @@ final class ServiceAPITests: XCTestCase {
         XCTAssertEqual("serial=\(verdict.certificate?.serialNumber ?? "")", serial)
         XCTAssertEqual(verdict.revocation.source, "crl")
         XCTAssertEqual(verdict.revocation.crl?.issuer.contains("JPKI for user authentication"), true)
+        XCTAssertEqual(verdict.revocation.crl?.file, s.pki.authCRL.path)
+        XCTAssertFalse(verdict.testHierarchy)
         let anchor = try XCTUnwrap(verdict.trustAnchor)
         XCTAssertEqual(anchor.hierarchy, "authentication")
+        XCTAssertEqual(anchor.classification, "jlis-unpinned")
         let fingerprint = try OpenSSLTool.run(["x509", "-in", s.pki.authRoot.path, "-noout", "-fingerprint", "-sha256"])
             .standardOutput.split(separator: "=").last.map { $0.replacingOccurrences(of: ":", with: "") }
         XCTAssertEqual(anchor.sha256Fingerprint, fingerprint?.trimmingCharacters(in: .whitespacesAndNewlines))

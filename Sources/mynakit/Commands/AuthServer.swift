@@ -54,13 +54,45 @@ enum AuthServer {
         var subject: String?
         var failures: [String]
         var failureCodes: [String]
-        var revocation: String?
-        var trustAnchor: String?
+        /// Where the service's revocation status came from (`crl`, `not-checked`), and its sentence.
+        var revocation: Revocation?
+        /// The anchor the service's chain ended at, as `mynakit auth` reports its own.
+        var trustAnchor: Anchor?
+        /// Whether the chain ends at a JPKI test root: a test card, never a production one.
+        var testHierarchy = false
         var challengeId: String?
         var server: String
         var apduCount: Int
         var seconds: Double
         var reader: String
+    }
+
+    struct Revocation: Encodable {
+        var source: String
+        var description: String
+    }
+
+    /// The fields of `mynakit auth`'s `trustAnchor`, from the service's verdict.
+    struct Anchor: Encodable {
+        var classification: String
+        var description: String
+        var subject: String
+        var sha256Fingerprint: String
+        var notAfter: String
+        var expired: Bool
+
+        init(_ anchor: Verdict.TrustAnchor) {
+            classification = anchor.classification
+            description = anchor.description
+            subject = anchor.subject
+            sha256Fingerprint = anchor.sha256Fingerprint
+            notAfter = RFC3339.format(anchor.notAfter)
+            expired = anchor.expired
+        }
+
+        var text: String {
+            "\(description) (SHA-256 \(sha256Fingerprint))" + (expired ? ", EXPIRED at \(notAfter)" : "")
+        }
     }
 
     static func run(_ options: ServerAuthOptions, roots: TrustAnchorOptions, card: CardOptions, pin: PINOptions,
@@ -119,7 +151,9 @@ enum AuthServer {
                 verdict: verdict.valid ? "authenticated" : "rejected", valid: verdict.valid,
                 serialNumber: verdict.certificate?.serialNumber, subject: verdict.certificate?.subject,
                 failures: verdict.failures.map(\.message), failureCodes: verdict.failures.map(\.code),
-                revocation: verdict.revocation.source, trustAnchor: verdict.trustAnchor?.subject,
+                revocation: Revocation(
+                    source: verdict.revocation.source, description: verdict.revocation.description),
+                trustAnchor: verdict.trustAnchor.map(Anchor.init), testHierarchy: verdict.testHierarchy,
                 challengeId: verdict.challengeId, server: url, apduCount: apduCount, seconds: seconds,
                 reader: read.reader)
             emit(report, output)
@@ -132,8 +166,11 @@ enum AuthServer {
             var lines = ["verdict: \(report.verdict.uppercased()) (decided by \(report.server))"]
             if let serial = report.serialNumber { lines.append("certificate serial: \(serial)") }
             if let subject = report.subject { lines.append("subject: \(subject)") }
-            if let anchor = report.trustAnchor { lines.append("trust anchor: \(anchor)") }
-            if let revocation = report.revocation { lines.append("revocation: \(revocation)") }
+            if report.testHierarchy { lines.append(testHierarchyNotice) }
+            if report.revocation != nil || report.trustAnchor != nil {
+                lines.append("anchor: " + (report.trustAnchor?.text ?? "none reached"))
+            }
+            if let revocation = report.revocation { lines.append("revocation: \(revocation.description)") }
             lines += report.failures.map { "FAIL: \($0)" }
             let seconds = String(format: "%.3f", report.seconds)
             lines.append("APDUs: \(report.apduCount), card time: \(seconds) s, reader: \(report.reader)")
