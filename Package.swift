@@ -205,7 +205,11 @@ let package = Package(
         // Unsafe flags keep only the MynaKitC product from other packages; every other product stays usable.
         .target(
             name: "MynaKitC",
-            dependencies: ["CMynaKit", "MynaKitBuildInfo", "MynaCard", "MynaVerify", "SmartCard"],
+            dependencies: [
+                "CMynaKit", "MynaKitBuildInfo", "MynaCard", "MynaVerify", "SmartCard",
+                // mynakit_auth_server (MYNAKIT_1.1): the terminal side of the verification service, no web stack.
+                "MynaServiceClient", "MynaServiceAPI",
+            ],
             swiftSettings: swiftSettings,
             linkerSettings: [
                 .unsafeFlags([

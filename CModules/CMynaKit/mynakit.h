@@ -150,6 +150,19 @@ int mynakit_verify_signature(const unsigned char *cert_der, size_t cert_len, con
                              size_t data_len, int hash, const unsigned char *signature, size_t signature_len,
                              mynakit_error **err);
 
+/* Since version node MYNAKIT_1.1. The server flow (Docs/VerificationService.md): the relying party's verification
+ * service decides, not the terminal. Reads the authentication certificate, fetches a challenge from the service at
+ * url ("http://HOST[:PORT][/PREFIX]" or "https://…": the service's certificate must then chain to the CA
+ * certificates in ca_file, or to the system's when ca_file is NULL, and name the host), has the card sign it with
+ * the authentication key after verifying pin (allow_last_try as in mynakit_sign), posts the answer with api_key
+ * (sent as "Authorization: Bearer") and returns the service's decision. 0: authenticated. MYNAKIT_E_VERIFICATION:
+ * rejected (the error's name is the first failure code, its message lists every one) or the challenge refused
+ * ("challenge-used", "challenge-expired", "challenge-unknown"). MYNAKIT_E_SERVICE: the service is unreachable,
+ * refused the key ("unauthorized") or answered unexpectedly. When verdict_json is not NULL and the service returned
+ * a verdict, valid or not, *verdict_json receives it as JSON text (NUL-terminated; free with mynakit_free). */
+int mynakit_auth_server(mynakit_session *session, const char *url, const char *api_key, const char *ca_file,
+                        const char *pin, int allow_last_try, char **verdict_json, mynakit_error **err);
+
 #ifdef __cplusplus
 }
 #endif
