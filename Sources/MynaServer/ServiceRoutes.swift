@@ -76,6 +76,10 @@ struct Handler: Sendable {
     let limits: ServiceRoutes.Limits
     let logger: Logger
 
+    /// One encoder and one decoder for every request (both are thread-safe), not one per request.
+    static let encoder = ServiceAPI.makeEncoder()
+    static let decoder = ServiceAPI.makeDecoder()
+
     /// A failure that is an HTTP answer.
     struct Refusal: Error {
         var response: Response
@@ -121,7 +125,7 @@ struct Handler: Sendable {
         let bytes = try await body(of: request, requireJSON: true)
         let answer: VerificationRequest
         do {
-            answer = try ServiceAPI.makeDecoder().decode(VerificationRequest.self, from: Data(bytes))
+            answer = try Self.decoder.decode(VerificationRequest.self, from: bytes)
         } catch let error as DecodingError {
             throw RequestError(code: "invalid-json", message: Self.describe(error))
         } catch {
@@ -174,8 +178,8 @@ struct Handler: Sendable {
             status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: service.metrics.render())))
     }
 
-    /// The request body, at most ``ServiceRoutes/Limits/maximumBodyBytes``.
-    func body(of request: Request, requireJSON: Bool) async throws -> [UInt8] {
+    /// The request body, at most ``ServiceRoutes/Limits/maximumBodyBytes``, copied once out of NIO's buffer.
+    func body(of request: Request, requireJSON: Bool) async throws -> Data {
         if requireJSON, let type = request.headers[.contentType],
             !type.lowercased().hasPrefix("application/json")
         {
@@ -192,7 +196,7 @@ struct Handler: Sendable {
         }
         do {
             let buffer = try await request.body.collect(upTo: limit)
-            return Array(buffer.readableBytesView)
+            return buffer.withUnsafeReadableBytes { Data($0) }
         } catch is NIOTooManyBytesError {
             service.metrics.badRequests.increment()
             throw tooLarge
@@ -200,7 +204,7 @@ struct Handler: Sendable {
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
-        let data = try ServiceAPI.makeEncoder().encode(value)
+        let data = try encoder.encode(value)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
