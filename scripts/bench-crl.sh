@@ -5,10 +5,10 @@
 # entries in revocation order) is loaded by `openssl crl -noout` (parse only), by the C baseline (CBaselineCRL: read,
 # d2i_X509_CRL, first X509_CRL_get0_by_serial, which sorts) on its main thread and on a second thread (`--thread`:
 # where a Swift program's async code, and a server's work, runs, with glibc's per-thread malloc arena), and by
-# MynaVerify through `mynakit bench crl` (RevocationListCache: read, parse, sort); then LOOKUPS lookups (half listed)
+# MynaVerify through `mynakit bench crl` (RevocationListCache: read, parse, index); then LOOKUPS lookups (half listed)
 # run in C and in Swift. The programs alternate, ROUNDS times per size; the table shows medians. A second table: a chain verification with the list
-# (CertificateVerifier, where OpenSSL checks the list's signature every time) against the leaf checked directly
-# (RevocationList.revocationFailures, signature verdict remembered). Memory: one more run per program on the largest
+# (CertificateVerifier: the chain, then the leaf against the list with the signature verdict remembered) against the
+# leaf checked alone (RevocationList.revocationFailures). Memory: one more run per program on the largest
 # size, resident growth while loading and peak RSS (GNU time).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,7 +6,10 @@
 //
 // Plain C baseline for `mynakit bench verify` (Docs/Benchmarks.md, "Verification throughput").
 //
-//   CBaselineOpenSSL --cert F --roots F... --in F --signature F [--count N] [--kind auth|sign]
+//   CBaselineOpenSSL --cert F --roots F... --in F --signature F [--count N] [--kind auth|sign] [--parse-each]
+//
+// --parse-each parses the leaf from its DER (and reads its profile facts and key) in every iteration, as a
+// verification service does per request; `mynakit bench verify --parse-each` does the same.
 //
 // Does the same work per iteration as the Swift path through MynaVerify: files are read and parsed once; each
 // iteration builds and verifies the chain with X509_STORE_CTX (verification time set explicitly, a verify callback
@@ -78,17 +81,36 @@ static double now_seconds(void) {
     return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
+// The JPKI profile facts MynaVerify checks on a leaf: not self-signed, not a CA, the key usage, a policy under arc.
+static int profile_matches(X509 *leaf, const char *arc, uint32_t required_usage) {
+    uint32_t flags = X509_get_extension_flags(leaf);
+    int profile_ok = !(flags & EXFLAG_SS) && !(flags & EXFLAG_CA);
+    profile_ok = profile_ok && (flags & EXFLAG_KUSAGE) && (X509_get_key_usage(leaf) & required_usage);
+    int policy_found = 0;
+    CERTIFICATEPOLICIES *policies = X509_get_ext_d2i(leaf, NID_certificate_policies, NULL, NULL);
+    for (int p = 0; policies && p < COpenSSL_sk_POLICYINFO_num(policies); p++) {
+        char oid[128];
+        OBJ_obj2txt(oid, sizeof oid, COpenSSL_sk_POLICYINFO_value(policies, p)->policyid, 1);
+        size_t arc_length = strlen(arc);
+        if (!strncmp(oid, arc, arc_length) && (oid[arc_length] == '\0' || oid[arc_length] == '.')) policy_found = 1;
+    }
+    CERTIFICATEPOLICIES_free(policies);
+    return profile_ok && policy_found;
+}
+
 int main(int argc, char **argv) {
     const char *cert_path = NULL, *in_path = NULL, *signature_path = NULL, *kind = "auth";
     const char *root_paths[MAX_ROOTS];
     int root_count = 0;
     long count = 10000;
+    int parse_each = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--cert") && i + 1 < argc) cert_path = argv[++i];
         else if (!strcmp(argv[i], "--in") && i + 1 < argc) in_path = argv[++i];
         else if (!strcmp(argv[i], "--signature") && i + 1 < argc) signature_path = argv[++i];
         else if (!strcmp(argv[i], "--count") && i + 1 < argc) count = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--kind") && i + 1 < argc) kind = argv[++i];
+        else if (!strcmp(argv[i], "--parse-each")) parse_each = 1;
         else if (!strcmp(argv[i], "--roots")) {
             while (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0 && root_count < MAX_ROOTS)
                 root_paths[root_count++] = argv[++i];
@@ -132,20 +154,10 @@ int main(int argc, char **argv) {
     unsigned char *data = read_file(in_path, &data_length);
     unsigned char *signature = read_file(signature_path, &signature_length);
 
-    uint32_t flags = X509_get_extension_flags(leaf);
-    int profile_ok = !(flags & EXFLAG_SS) && !(flags & EXFLAG_CA);
-    profile_ok = profile_ok && (flags & EXFLAG_KUSAGE) && (X509_get_key_usage(leaf) & required_usage);
-    int policy_found = 0;
-    CERTIFICATEPOLICIES *policies = X509_get_ext_d2i(leaf, NID_certificate_policies, NULL, NULL);
-    for (int p = 0; policies && p < COpenSSL_sk_POLICYINFO_num(policies); p++) {
-        char oid[128];
-        OBJ_obj2txt(oid, sizeof oid, COpenSSL_sk_POLICYINFO_value(policies, p)->policyid, 1);
-        size_t arc_length = strlen(arc);
-        if (!strncmp(oid, arc, arc_length) && (oid[arc_length] == '\0' || oid[arc_length] == '.')) policy_found = 1;
-    }
-    CERTIFICATEPOLICIES_free(policies);
-    profile_ok = profile_ok && policy_found;
-
+    unsigned char *leaf_der = NULL;
+    int leaf_der_length = i2d_X509(leaf, &leaf_der);
+    if (leaf_der_length <= 0) die("i2d_X509");
+    int profile_ok = profile_matches(leaf, arc, required_usage);
     EVP_PKEY *key = X509_get0_pubkey(leaf);
     const EVP_MD *md = EVP_sha256();
     if (!key) die("X509_get0_pubkey");
@@ -153,6 +165,17 @@ int main(int argc, char **argv) {
     long failures = 0;
     double start = now_seconds();
     for (long iteration = 0; iteration < count; iteration++) {
+        X509 *parsed = NULL;
+        if (parse_each) {
+            // What a service does per request: the certificate arrives as DER.
+            const unsigned char *cursor = leaf_der;
+            parsed = d2i_X509(NULL, &cursor, leaf_der_length);
+            if (!parsed) die("d2i_X509");
+            leaf = parsed;
+            profile_ok = profile_matches(leaf, arc, required_usage);
+            key = X509_get0_pubkey(leaf);
+            if (!key) die("X509_get0_pubkey");
+        }
         // Chain verification.
         struct recorder recorder = {0};
         X509_STORE_CTX *context = X509_STORE_CTX_new();
@@ -185,12 +208,14 @@ int main(int argc, char **argv) {
         ERR_clear_error();
 
         if (!chain_ok || !profile_ok || !signature_ok) failures++;
+        if (parsed) X509_free(parsed);
     }
     double elapsed = now_seconds() - start;
 
     free(data);
     free(signature);
-    X509_free(leaf);
+    OPENSSL_free(leaf_der);
+    if (!parse_each) X509_free(leaf);
     X509_STORE_free(store);
     if (failures) {
         fprintf(stderr, "CBaselineOpenSSL: %ld of %ld verifications failed\n", failures, count);

@@ -279,8 +279,13 @@ public struct PublicKey: Sendable, Hashable {
         guard let der = handle.subjectPublicKeyInfo() else {
             throw MynaVerifyError.openSSL(.unsupportedKey, "public key: cannot be encoded")
         }
+        self.init(handle: handle, derBytes: der)
+    }
+
+    /// A key whose SubjectPublicKeyInfo encoding is already known (a certificate's).
+    init(handle: EVPKeyHandle, derBytes: [UInt8]) {
         self.handle = handle
-        self.derBytes = der
+        self.derBytes = derBytes
         self.algorithm = handle.algorithmName ?? "unknown"
         self.bits = handle.bits
     }

@@ -103,31 +103,16 @@ public struct CertificateVerifier: Sendable {
             if !failures.contains(failure) { failures.append(failure) }
         }
 
-        var chain: [Certificate] = [leaf]
-        var trustAnchor: TrustAnchor?
-        var revocationSource = RevocationSource.notChecked
-        do {
-            let outcome = try trustStore.handle.verifyChain(
-                leaf: leaf.handle,
-                untrusted: intermediates.map(\.handle),
-                crls: crls.map(\.handle),
-                checkRevocation: !crls.isEmpty || revocationPolicy == .require,
-                at: time
-            )
-            chain = outcome.chain.map { certificate(for: $0, leaf: leaf, intermediates: intermediates) }
-            if chain.isEmpty { chain = [leaf] }
-            trustAnchor = outcome.chain.last.flatMap(trustStore.trustAnchor(for:))
-            if let index = outcome.leafCRLIndex {
-                let crl = crls[index]
-                revocationSource = .crl(
-                    index: index, issuer: crl.issuer, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate)
-            }
-            for error in outcome.errors {
-                add(failure(for: error, chain: chain, crls: crls))
-            }
-        } catch {
-            add(.internalError(String(describing: error)))
-        }
+        let checkRevocation = !crls.isEmpty || revocationPolicy == .require
+        let chainCheck =
+            checkRevocation
+            ? directRevocationCheck(leaf: leaf, intermediates: intermediates, at: time, crls: crls)
+            : nil
+        let checked =
+            chainCheck
+            ?? openSSLCheck(
+                leaf: leaf, intermediates: intermediates, at: time, crls: crls, checkRevocation: checkRevocation)
+        for failure in checked.failures { add(failure) }
 
         // Checks of our own, on top of OpenSSL's.
         if leaf.isSelfSigned { add(.selfSignedLeaf) }
@@ -135,8 +120,49 @@ public struct CertificateVerifier: Sendable {
         for mismatch in profileMismatches(of: leaf) { add(mismatch) }
 
         return VerificationResult(
-            leaf: leaf, profile: profile, time: time, chain: chain, failures: failures, trustAnchor: trustAnchor,
-            revocationSource: revocationSource)
+            leaf: leaf, profile: profile, time: time, chain: checked.chain, failures: failures,
+            trustAnchor: checked.trustAnchor, revocationSource: checked.revocationSource)
+    }
+
+    /// What the chain and revocation checks found, before the checks of our own.
+    struct ChainCheck {
+        var chain: [Certificate]
+        var failures: [VerificationFailure] = []
+        var trustAnchor: TrustAnchor?
+        var revocationSource = RevocationSource.notChecked
+    }
+
+    /// The chain built and checked by OpenSSL (`X509_verify_cert`), with OpenSSL's own CRL check of the leaf when
+    /// `checkRevocation` is set.
+    func openSSLCheck(
+        leaf: Certificate,
+        intermediates: [Certificate],
+        at time: Date,
+        crls: [RevocationList],
+        checkRevocation: Bool
+    ) -> ChainCheck {
+        var check = ChainCheck(chain: [leaf])
+        do {
+            let outcome = try trustStore.handle.verifyChain(
+                leaf: leaf.handle,
+                untrusted: intermediates.map(\.handle),
+                crls: crls.map(\.handle),
+                checkRevocation: checkRevocation,
+                at: time
+            )
+            check.chain = outcome.chain.map { certificate(for: $0, leaf: leaf, intermediates: intermediates) }
+            if check.chain.isEmpty { check.chain = [leaf] }
+            check.trustAnchor = outcome.chain.last.flatMap(trustStore.trustAnchor(for:))
+            if let index = outcome.leafCRLIndex {
+                let crl = crls[index]
+                check.revocationSource = .crl(
+                    index: index, issuer: crl.issuer, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate)
+            }
+            check.failures = outcome.errors.map { failure(for: $0, chain: check.chain, crls: crls) }
+        } catch {
+            check.failures = [.internalError(String(describing: error))]
+        }
+        return check
     }
 
     /// Parses `leafBytes` (DER or PEM) and verifies the certificate; unparseable bytes are a verdict, not an error.

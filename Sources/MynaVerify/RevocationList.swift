@@ -9,14 +9,14 @@ import OpenSSLSupport
 
 /// A certificate revocation list (X.509 CRL, RFC 5280 section 5).
 ///
-/// Made for large lists: parsing keeps the entries inside OpenSSL (nothing is copied out per entry) and sorts them by
-/// serial number once, so ``contains(_:)``, ``revocation(ofSerialNumber:)`` and ``revocation(of:)`` are binary
-/// searches (`X509_CRL_get0_by_serial`), whatever the size of the list. A parsed list is immutable and `Sendable`:
+/// Made for large lists: parsing keeps the entries inside OpenSSL (nothing is copied out per entry) and indexes them
+/// by a hash of their serial numbers in one pass, so ``contains(_:)``, ``revocation(ofSerialNumber:)`` and
+/// ``revocation(of:)`` are hash probes, whatever the size of the list, and find what `X509_CRL_get0_by_serial` finds. A parsed list is immutable and `Sendable`:
 /// any number of threads may look up in it at once. To reuse a parsed list across requests in a long-lived
 /// process, and re-read it only when its file changes, use a ``RevocationListCache``.
 ///
-/// Parsing does not check the CRL's signature: ``isSigned(by:)`` does, and ``CertificateVerifier`` checks it
-/// against the issuing certificate of the chain it builds (a CRL whose signature fails is reported as
+/// Parsing does not check the CRL's signature: ``isSigned(by:)`` does (once per issuer key), and ``CertificateVerifier``
+/// checks it against the issuing certificate of the chain it builds (a CRL whose signature fails is reported as
 /// ``VerificationFailure/crlInvalid(issuer:reason:)``).
 public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     let handle: CRLHandle
@@ -84,7 +84,8 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
     /// OpenSSL's CRL check does for a chain's leaf, but with the signature verified once per list and issuer key
     /// (``isSigned(by:)``) instead of on every verification. For a long-lived process checking many certificates
     /// against a large list, this is the check to run after the chain is built: a name comparison, the list's
-    /// scope, a remembered signature verdict, the freshness window and one binary search.
+    /// scope, a remembered signature verdict, the freshness window and one hash probe. ``CertificateVerifier`` runs
+    /// this check itself whenever the list is one it judges.
     ///
     /// Scope: a partitioned list (issuingDistributionPoint) covers the certificate only when one of its
     /// cRLDistributionPoints names the list's distribution point; a list for CA or attribute certificates only does
@@ -148,19 +149,19 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
 
     /// The entry revoking `certificate`, if this CRL is for the certificate's issuer and lists its serial number.
     ///
-    /// One name comparison and one binary search. Only the CRL's content is consulted; its signature is not checked
+    /// One name comparison and one hash probe. Only the CRL's content is consulted; its signature is not checked
     /// here.
     public func revocation(of certificate: Certificate) -> RevokedCertificate? {
         handle.entry(revoking: certificate.handle)
     }
 
-    /// The entry listing `serialNumber`, or `nil`. A binary search; the issuer is not compared (the caller knows
+    /// The entry listing `serialNumber`, or `nil`. A hash probe; the issuer is not compared (the caller knows
     /// that the serial number is one of this CRL's issuer's).
     public func revocation(ofSerialNumber serialNumber: SerialNumber) -> RevokedCertificate? {
         handle.entry(for: serialNumber)
     }
 
-    /// Whether the CRL lists `serialNumber` as revoked: a binary search that allocates nothing, the fastest lookup.
+    /// Whether the CRL lists `serialNumber` as revoked: a hash probe that allocates nothing, the fastest lookup.
     /// An entry with the reason removeFromCRL (delta CRLs) does not count as revoked.
     public func contains(_ serialNumber: SerialNumber) -> Bool {
         handle.contains(serialNumber)

@@ -24,7 +24,7 @@ func verifyWithCurrentCRL(leaf: Certificate, caFromCard: Certificate, verifier: 
 
 // snippet: revocation-many-leaves
 /// For many certificates against a large CRL: build the chain without the CRL, then check the leaf against the list.
-/// The list's signature is verified once per issuer key, so each check is a name comparison and a binary search.
+/// The list's signature is verified once per issuer key, so each check is a name comparison and a hash probe.
 func isRevocationClean(leaf: Certificate, chain: VerificationResult, crl: RevocationList, at time: Date) -> Bool {
     guard chain.isValid, chain.chain.count > 1 else { return false }
     return crl.revocationFailures(of: leaf, issuer: chain.chain[1], at: time).isEmpty

@@ -10,7 +10,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Large CRLs: parsed once, sorted once, looked up by binary search; the cache that re-reads a file only when it
+/// Large CRLs: parsed once, indexed once, looked up by hash probes; the cache that re-reads a file only when it
 /// changes; the big CRL inside chain verification. The `openssl` CLI judges the CRLs and the verdicts.
 final class RevocationListScaleTests: XCTestCase {
     /// Serial k of the test lists: 12 pseudo-random bytes, positive, no leading zero (as BenchCRL's, shorter).
@@ -89,7 +89,7 @@ final class RevocationListScaleTests: XCTestCase {
         XCTAssertEqual(fileOrder.count, count)
         XCTAssertEqual(fileOrder.first, Self.serial(0).hexadecimal)
 
-        // Parsing sorted the entries once: the list is in serial order although the file is not.
+        // The listing is in serial order although the file is not.
         let ours = list.revokedSerialNumbers
         XCTAssertEqual(Set(ours), Set(fileOrder))
         let sorted = list.revokedCertificates.map { SerialNumber(hexadecimal: $0.serialNumber)! }
@@ -298,7 +298,7 @@ final class RevocationListScaleTests: XCTestCase {
 }
 
 /// A counter many threads add to.
-private final class LockedCounter: @unchecked Sendable {
+final class LockedCounter: @unchecked Sendable {
     // @unchecked: `count` is guarded by `lock`.
     private let lock = NSLock()
     private var count = 0

@@ -30,6 +30,7 @@ extension CRLHandle {
     func scope(for certificate: X509Handle) -> Scope {
         defer { ERR_clear_error() }
         if X509_CRL_get_ext_by_NID(pointer, NID_delta_crl, -1) >= 0 { return .unsupported("a delta CRL") }
+        if hasUnhandledCriticalEntryExtension { return .unsupported("a critical extension in an entry") }
         let judged: Set<Int32> = [NID_issuing_distribution_point, NID_crl_number, NID_authority_key_identifier]
         for index in 0..<X509_CRL_get_ext_count(pointer) {
             guard let ext = X509_CRL_get_ext(pointer, index), X509_EXTENSION_get_critical(ext) != 0 else { continue }

@@ -45,10 +45,15 @@ extension X509Handle {
         else {
             throw MynaVerifyError.malformedDER("certificate: validity dates do not decode")
         }
-        guard let keyPointer = X509_get_pubkey(x509) else {
+        // The SubjectPublicKeyInfo as the certificate carries it (plain ASN.1 encoding of the decoded structure):
+        // re-encoding the EVP_PKEY instead (i2d_PUBKEY) goes through OpenSSL 3's encoder look-ups, which cost more
+        // than the rest of the parse.
+        guard let keyPointer = X509_get_pubkey(x509),
+            let keyDER = encodeDER({ i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x509), $0) })
+        else {
             throw MynaVerifyError.openSSL(.unsupportedKey, "certificate: the subject public key does not decode")
         }
-        let publicKey = try PublicKey(handle: EVPKeyHandle(taking: keyPointer))
+        let publicKey = PublicKey(handle: EVPKeyHandle(taking: keyPointer), derBytes: keyDER)
 
         var keyUsage: Set<KeyUsage>?
         if extensionFlags & UInt32(EXFLAG_KUSAGE) != 0 {

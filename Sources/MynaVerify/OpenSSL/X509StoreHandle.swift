@@ -96,6 +96,8 @@ final class X509StoreHandle: @unchecked Sendable {
             throw MynaVerifyError.openSSL(.openSSLFailure, "sk_X509_CRL_new_null failed")
         }
         defer { COpenSSL_sk_X509_CRL_free(crlStack) }
+        // OpenSSL's CRL check sorts a list's entries on first use; that must happen before the list is shared.
+        for crl in crls { crl.sortForOpenSSL() }
         for crl in crls where COpenSSL_sk_X509_CRL_push(crlStack, crl.pointer) == 0 {
             throw MynaVerifyError.openSSL(.openSSLFailure, "sk_X509_CRL_push failed")
         }

@@ -16,7 +16,7 @@ import Glibc
 /// `mynakit bench crl [--sizes N…] [--lookups N] [--directory DIR] [--sorted] [--json]`
 ///
 /// For each size: a signed CRL of that many entries (made with OpenSSL's API, or reused from `--directory`), loaded
-/// through a ``RevocationListCache`` as a kiosk would (read, parse, sort once), reused from the cache, then looked up
+/// through a ``RevocationListCache`` as a kiosk would (read, parse, index once), reused from the cache, then looked up
 /// `--lookups` times, half of them serial numbers the CRL lists. `Sources/CBaselineCRL/main.c` does the same lookups
 /// with `X509_CRL_get0_by_serial` in plain C, and `scripts/bench-crl.sh` runs both next to `openssl crl -noout`.
 struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
@@ -58,7 +58,7 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
     struct Row: Encodable {
         var entries: Int
         var fileBytes: Int
-        /// Read, parse and sort, through the cache (milliseconds).
+        /// Read, parse and index, through the cache (milliseconds).
         var loadMilliseconds: Double
         /// A cache hit: `stat(2)` and the lock (milliseconds, mean of 1000).
         var reuseMilliseconds: Double

@@ -12,7 +12,8 @@ import MynaVerify
 ///
 /// Each iteration does what a terminal does per card: verify the certificate's chain against the roots (with the
 /// JPKI profile checks) and verify an RSA signature with its key. Files are read and parsed once, before timing;
-/// `Sources/CBaselineOpenSSL/main.c` does the same work in plain C for comparison.
+/// `Sources/CBaselineOpenSSL/main.c` does the same work in plain C for comparison. With `--parse-each` the
+/// certificate is parsed from its DER in every iteration too, as a verification service must for every request.
 struct BenchVerify: AsyncParsableCommand, GlobalOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -27,6 +28,9 @@ struct BenchVerify: AsyncParsableCommand, GlobalOptionsCommand {
 
     @Option(help: "How many verifications.")
     var count = 10_000
+
+    @Flag(help: "Parse the certificate from its DER in every iteration, as a service does per request.")
+    var parseEach = false
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var global: GlobalOptions
@@ -71,7 +75,9 @@ struct BenchVerify: AsyncParsableCommand, GlobalOptionsCommand {
             var failures = 0
             let clock = ContinuousClock()
             let start = clock.now
+            let der = certificate.derBytes
             for _ in 0..<count {
+                let certificate = parseEach ? try Certificate(derEncoded: der) : certificate
                 let result = verifier.verify(leaf: certificate)
                 let signatureOK = try SignatureVerifier.isValidSignature(
                     signatureBytes,
