@@ -38,8 +38,9 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 inprocess=$("$bin/mynakit" bench verify --cert "$work/pki/auth.pem" --roots "$work/pki/auth-root.pem" \
     --in "$work/pki/challenge.bin" --signature "$work/pki/challenge.sig" --count "$count" | awk '{print $1}')
 echo "in-process: mynakit bench verify --count $count: $inprocess verify/s"
-parsing=$("$bin/ServerLoad" parse-verify "$work/pki" "$count" | awk '{print $1}')
-echo "in-process with the certificate parsed in each iteration (what the service must do): $parsing verify/s"
+parsing=$("$bin/mynakit" bench verify --parse-each --cert "$work/pki/auth.pem" --roots "$work/pki/auth-root.pem" \
+    --in "$work/pki/challenge.bin" --signature "$work/pki/challenge.sig" --count "$count" | awk '{print $1}')
+echo "in-process: mynakit bench verify --parse-each (the certificate parsed in each iteration, as the service must): $parsing verify/s"
 
 start_server() {  # store -> sets port; the server runs in the background
     local store=$1 log="$work/server-$RANDOM.log"

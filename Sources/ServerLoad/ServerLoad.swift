@@ -56,10 +56,6 @@ enum ServerLoad {
             try writePKI(to: URL(fileURLWithPath: arguments[2]))
             return
         }
-        if arguments.count == 4, arguments[1] == "parse-verify", let count = Int(arguments[3]), count > 0 {
-            try parseAndVerify(directory: URL(fileURLWithPath: arguments[2]), count: count)
-            return
-        }
         guard arguments.count == 5, let count = Int(arguments[3]), let concurrency = Int(arguments[4]), count > 0,
             concurrency > 0, let key = ProcessInfo.processInfo.environment["MYNAKIT_API_KEY"]
         else {
@@ -122,35 +118,6 @@ enum ServerLoad {
             challenge: challenge, card: session, pin: PIN(kind: .authentication, configuration.authPIN))
         try Data(bytes).write(to: directory.appendingPathComponent("challenge.bin"))
         try Data(answer.signature).write(to: directory.appendingPathComponent("challenge.sig"))
-    }
-
-    /// What the service does per request, in process: parse the certificate from DER (a new request brings new
-    /// bytes), verify its chain and profile, and check the signature over the challenge. `mynakit bench verify`
-    /// parses once, before timing; this is the same work with the parsing in the loop. Prints `<rate> verify/s`.
-    static func parseAndVerify(directory: URL, count: Int) throws {
-        let pki = try TestPKI.load(from: directory)
-        let root = try Certificate(derEncoded: pki.authRootCertificate)
-        let verifier = CertificateVerifier(trustStore: try TrustStore(anchors: [root]), profile: .authentication)
-        let challenge = [UInt8](try Data(contentsOf: directory.appendingPathComponent("challenge.bin")))
-        let signature = [UInt8](try Data(contentsOf: directory.appendingPathComponent("challenge.sig")))
-        var failures = 0
-        let start = ContinuousClock.now
-        for _ in 0..<count {
-            let result = verifier.verify(leafBytes: pki.authCertificate)
-            guard let verified = result.verifiedCertificate,
-                try ChallengeResponse.verify(
-                    challenge: challenge, signature: signature, hash: .sha256, certificate: verified)
-            else {
-                failures += 1
-                continue
-            }
-        }
-        let elapsed = seconds(ContinuousClock.now - start)
-        guard failures == 0 else {
-            FileHandle.standardError.write(Data("ServerLoad: \(failures) verifications failed\n".utf8))
-            exit(1)
-        }
-        print(String(format: "%.1f verify/s", Double(count) / elapsed))
     }
 
     /// Runs `count` calls over the clients (one connection each), every client taking the next index; returns the
