@@ -44,6 +44,7 @@ echo "in-process: mynakit bench verify --parse-each (the certificate parsed in e
 
 start_server() {  # store -> sets port; the server runs in the background
     local store=$1 log="$work/server-$RANDOM.log"
+    : > "$log.out"  # exists before the background server opens it: the loop below reads it at once
     "$bin/mynakit-server" --listen 127.0.0.1:0 --store "$store" --roots "$work/pki/auth-root.pem" \
         --challenge-ttl 3600 --log-level warning > "$log.out" 2> "$log" &
     servers+=($!)
