@@ -10,9 +10,10 @@ public import Logging
 /// The embedded store: one SQLite file (the system's libsqlite3), no set-up, for a single node.
 ///
 /// One connection, used on one serial queue (``StoreQueue``): statements never run on the cooperative pool, and each
-/// is prepared once at start-up. The file is in WAL mode with `synchronous = NORMAL` and a busy timeout, so a second
-/// process on the same file (`mynakit-server key add` while the service runs) waits for the lock instead of failing.
-/// Consuming a challenge is one `UPDATE … RETURNING`, atomic in SQLite as it is in PostgreSQL.
+/// is prepared once at start-up. The file is in WAL mode with a busy timeout, so a second process on the same file
+/// (`mynakit-server key add` while the service runs) waits for the lock instead of failing. Consuming a challenge is
+/// one `UPDATE … RETURNING`, atomic in SQLite as it is in PostgreSQL, and the one commit made with
+/// `synchronous = FULL`; everything else commits with `NORMAL` (Docs/VerificationService.md, "Durability").
 public final class SQLiteServiceStore: ServiceStore {
     public let kind = "sqlite"
     private let queue: StoreQueue<Session>
@@ -29,9 +30,15 @@ public final class SQLiteServiceStore: ServiceStore {
         let listKeys: SQLiteStatement
         let removeKey: SQLiteStatement
         let ping: SQLiteStatement
+        /// `synchronous` around a consumption: FULL so that its commit is on disk before the verdict goes out, then
+        /// back to NORMAL for everything else.
+        let durable: SQLiteStatement
+        let normal: SQLiteStatement
 
         init(database: SQLiteDatabase) throws {
             self.database = database
+            durable = try database.prepare("PRAGMA synchronous = FULL")
+            normal = try database.prepare("PRAGMA synchronous = NORMAL")
             insert = try database.prepare(
                 "INSERT INTO mynakit_challenges (id, challenge, client, expires_at) VALUES (?1, ?2, ?3, ?4)")
             consume = try database.prepare(StoreSQL.consume(prefix: "?"))
@@ -62,8 +69,8 @@ public final class SQLiteServiceStore: ServiceStore {
         database.setBusyTimeout(milliseconds: 5000)
         if path != ":memory:" {
             // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the process crashing,
-            // and only an operating-system crash or power loss can lose the last ones. For challenges that is safe
-            // (Docs/VerificationService.md, "Durability").
+            // and only an operating-system crash or power loss can lose the last ones. For an issued challenge that
+            // is safe (the terminal asks again); consume() makes its own commit durable.
             try database.execute("PRAGMA journal_mode = WAL")
             try database.execute("PRAGMA synchronous = NORMAL")
         }
@@ -91,6 +98,10 @@ public final class SQLiteServiceStore: ServiceStore {
         let time = StoreCoding.milliseconds(now)
         return try await queue.run { session in
             var text: String?
+            // The one durable commit: once a verdict was sent, its challenge stays used through a power loss (an
+            // fsync of the WAL, which also makes every commit before it durable).
+            try session.durable.run([])
+            defer { try? session.normal.run([]) }
             try session.consume.run([.integer(time), .text(id), .text(client)]) { row in text = row.text(0) }
             if let text {
                 guard let bytes = StoreCoding.bytes(text: text) else {
