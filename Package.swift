@@ -156,6 +156,10 @@ let package = Package(
         .executableTarget(
             name: "CABIBaselineSwift", dependencies: ["MynaCard", "MynaVerify", "SmartCard"], swiftSettings: swiftSettings),
 
+        // A Swift application calling libmynakit from more tasks than the cooperative pool has threads
+        // (CABITests.testCallsFromSwiftTasksDoNotDeadlock).
+        .executableTarget(name: "CABITaskCaller", path: "Tests/CABI/TaskCaller", swiftSettings: swiftSettings),
+
         // MARK: Tests
         .target(
             name: "TestSupport",

@@ -295,6 +295,26 @@ final class CABITests: XCTestCase {
         assertPassed(try run(install.testProgram, ["threads", "40", reader]), atLeast: 7)
     }
 
+    /// A Swift application calling the C interface from inside tasks, four times as many at once as the cooperative
+    /// pool has threads, so that every pool thread waits in a C call (Tests/CABI/TaskCaller). The library's own async
+    /// work (reader lists, connect, disconnect) runs on an executor of its own, so the calls finish; a library whose
+    /// waits need a pool thread hangs here until `timeout` kills the program.
+    func testCallsFromSwiftTasksDoNotDeadlock() async throws {
+        try await insert()
+        let install = try CABIInstall.shared()
+        let caller = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("CABITaskCaller")
+        let library = install.prefix.appendingPathComponent("lib/libmynakit.so.1").path
+        let processors = ProcessInfo.processInfo.activeProcessorCount
+        let result = try run(caller, [library, reader, "\(4 * processors)"], timeout: 60)
+        XCTAssertEqual(result.status, 0, "status \(result.status) (137: killed, it hung): \(result.stdout)")
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n").last.map(String.init), "\(4 * processors) tasks done", result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains("mynakit_pin_tries read the tries: \(4 * processors) of \(4 * processors)\n"),
+            result.stdout)
+    }
+
     // MARK: - Memory
 
     func testUnderAddressSanitizer() async throws {
