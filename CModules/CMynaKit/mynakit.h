@@ -29,8 +29,9 @@
  * Threads. A session is one reader and its card, for one thread at a time: calls on one session from two threads
  * at once are run one after the other, never interleaved, but the order between threads is not defined. Different
  * sessions may be used from different threads at the same time. The verification functions keep no state and may
- * be called from any number of threads. Call the library from your own threads, not from inside Swift concurrency
- * tasks (its blocking calls would hold a thread of Swift's pool).
+ * be called from any number of threads. Every call returns on the thread that made it, which waits meanwhile; any
+ * thread may call, a Swift concurrency task included (the library's asynchronous work never needs a thread of
+ * Swift's pool, so it cannot deadlock there; the waiting task holds its thread).
  *
  * Trust. A certificate read from the card proves nothing because it came from the card: verify it with
  * mynakit_verify_certificate against the J-LIS roots installed on the terminal, and verify the card's signature
