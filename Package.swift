@@ -138,7 +138,9 @@ let package = Package(
         // Unsafe flags keep only the MynaKitC product from other packages; every other product stays usable.
         .target(
             name: "MynaKitC",
-            dependencies: ["CMynaKit", "MynaKitBuildInfo", "MynaKitFailures", "MynaCard", "MynaVerify", "SmartCard"],
+            dependencies: [
+                "CMynaKit", "MynaKitBuildInfo", "MynaKitFailures", "MynaCard", "MynaVerify", "MynaDocument", "SmartCard",
+            ],
             swiftSettings: swiftSettings,
             linkerSettings: [
                 .unsafeFlags([
