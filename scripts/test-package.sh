@@ -16,8 +16,8 @@
 # postinst leaves udev alone in a chroot; then in the root: mynakit --version (package version and commit), mynakit
 # atr, the library's soname, RUNPATH and ldd, `pkg-config --cflags --libs mynakit`, and Tests/CABI/cabi_test.c and
 # kiosk_example.c compiled with it; with the host's /run/pcscd bind-mounted and `mynakit sim --port 35963` running:
-# mynakit readers, mynakit cert read, mynakit doctor, `cabi_test all` (every function of mynakit.h) and
-# Tests/CABI/kiosk_example.py (ctypes) against the installed library. pcscd is started with scripts/pcscd-rig.sh
+# mynakit readers, mynakit cert read, mynakit doctor, `cabi_test all` (every function of mynakit.h; openssl checks
+# its CMS signatures) and Tests/CABI/kiosk_example.py (ctypes) against the installed library. pcscd is started with scripts/pcscd-rig.sh
 # when none runs (and stopped again); a running one is used as it is and needs vpcd on 35963. Environment:
 # DEBIAN_MIRROR (default: the host's apt source for bookworm, else http://deb.debian.org/debian).
 set -euo pipefail
@@ -343,6 +343,15 @@ else
     else
         grep -v '^ok - ' "$work/cabi_test.log" | tail -n 20; fail "cabi_test all: $summary"
     fi
+    # openssl judges the CMS signatures mynakit_sign_cms made there.
+    for p7s in "$cabi"/document-sha256.p7s "$cabi"/document-sha512.p7s; do
+        if openssl cms -verify -binary -inform DER -in "$p7s" -content "$cabi/document.txt" -purpose any \
+            -CAfile "$root/tmp/pki/sign-root.pem" -out /dev/null 2>"$work/cms.log"; then
+            pass "openssl cms -verify accepts $(basename "$p7s") from mynakit_sign_cms"
+        else
+            cat "$work/cms.log"; fail "openssl cms -verify $(basename "$p7s")"
+        fi
+    done
     if kiosk=$(in_root /tmp/cabi/kiosk_example /tmp/pki/auth-root.pem "$reader" <<<"1234" 2>&1) &&
         grep -q ": card verified (certificate " <<<"$kiosk"; then
         pass "kiosk_example (C): $kiosk"
