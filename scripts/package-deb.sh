@@ -46,9 +46,9 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(dpkg-parsechangelog -l packaging
 echo "package-deb: mynakit $version ($commit) for $arch"
 
 # 1. The binary and the library. --static-swift-stdlib links the Swift runtime and FoundationEssentials into the
-#    binary, -static-stdlib into the library too (SwiftPM's flag covers executables only; both products build with
-#    the same flags, so they share the compiled modules); --disable-local-rpath drops the $ORIGIN RUNPATH SwiftPM adds;
-#    -z now completes the hardening (the toolchain already links PIE with RELRO).
+#    binary, and -static-stdlib (what `make lib` passes) into the library; both products build with the same flags,
+#    so they share the compiled modules. --disable-local-rpath drops the $ORIGIN RUNPATH SwiftPM adds; -z now
+#    completes the hardening (the toolchain already links PIE with RELRO).
 build_flags=(-c release --scratch-path "$scratch/swift" --static-swift-stdlib -Xswiftc -static-stdlib
     --disable-local-rpath -Xlinker -z -Xlinker now)
 "$swift" build "${build_flags[@]}" --product mynakit
