@@ -145,7 +145,7 @@ fi
 
 # 3. Install. No service may start inside the root (pcscd's postinst), and postinst must not touch udev in a chroot:
 #    a fake udevadm records any call, and a fake /run/udev/control makes udev look alive.
-step "apt-get install the package in the root"
+step "apt-get install the packages in the root"
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
