@@ -103,6 +103,11 @@ let package = Package(
         ),
         // Images of the card surface: JPEG 2000 through OpenJPEG, and a PNG writer of its own.
         .target(name: "MynaImaging", dependencies: ["COpenJPEG"], swiftSettings: swiftSettings),
+        // The result codes both front ends share (the CLI's exit statuses, the C interface's MYNAKIT_E_*) and the one
+        // table from library errors to them.
+        .target(
+            name: "MynaKitFailures", dependencies: ["SmartCard", "MynaCard", "MynaVerify"], swiftSettings: swiftSettings
+        ),
 
         // MARK: The CLI
         .target(
@@ -119,7 +124,7 @@ let package = Package(
             name: "mynakit",
             dependencies: [
                 "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaDocument", "MynaSimulator", "MynaKitBuildInfo",
-                "MynaImaging",
+                "MynaImaging", "MynaKitFailures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,7 +138,9 @@ let package = Package(
         // Unsafe flags keep only the MynaKitC product from other packages; every other product stays usable.
         .target(
             name: "MynaKitC",
-            dependencies: ["CMynaKit", "MynaKitBuildInfo", "MynaCard", "MynaVerify", "SmartCard"],
+            dependencies: [
+                "CMynaKit", "MynaKitBuildInfo", "MynaKitFailures", "MynaCard", "MynaVerify", "MynaDocument", "SmartCard",
+            ],
             swiftSettings: swiftSettings,
             linkerSettings: [
                 .unsafeFlags([
@@ -150,6 +157,10 @@ let package = Package(
         // The Swift API side of the C interface's overhead benchmark (scripts/bench-cabi.sh).
         .executableTarget(
             name: "CABIBaselineSwift", dependencies: ["MynaCard", "MynaVerify", "SmartCard"], swiftSettings: swiftSettings),
+
+        // A Swift application calling libmynakit from more tasks than the cooperative pool has threads
+        // (CABITests.testCallsFromSwiftTasksDoNotDeadlock).
+        .executableTarget(name: "CABITaskCaller", path: "Tests/CABI/TaskCaller", swiftSettings: swiftSettings),
 
         // MARK: Tests
         .target(
