@@ -207,6 +207,20 @@ final class DocumentCommandTests: VirtualCardCLITestCase {
         try assertPDFSigJudgesValid(url("pades.pdf"), count: 1)
         XCTAssertTrue(try TestPDF.pdfsig(url("pades.pdf")).output.contains("ETSI.CAdES.detached"))
         XCTAssertEqual(try verify([path("pades.pdf")]).status, 0)
+
+        // Without --cert the certificate is read after the one VERIFY, before the card signs: the password goes to
+        // the card once (the trace shows every VERIFY with data as `00 20 00 80 **`).
+        let read = try sign([path("xref-stream.pdf"), "--pdf", "--pades", "--out", path("pades-read.pdf"), "--json", "-vv"])
+        XCTAssertEqual(read.status, 0, read.stderr)
+        try assertPDFSigJudgesValid(url("pades-read.pdf"), count: 1)
+        XCTAssertEqual(try verify([path("pades-read.pdf")]).status, 0)
+        let verifies = read.stderr.split(separator: "\n").filter { $0.contains("00 20 00 80 **") }
+        XCTAssertEqual(verifies.count, 1, read.stderr)
+        // SELECT applet, SELECT PIN EF, empty VERIFY, VERIFY, SELECT certificate EF, its READ BINARYs, SELECT key EF,
+        // SIGN: the APDUs of `sign --key sign` plus the certificate read.
+        let n = Self.pki.signCertificate.count
+        XCTAssertEqual(try read.json()["apduCount"] as? Int, 6 + 1 + (n + 255) / 256)
+        XCTAssertEqual(card.triesLeft(.signing), 5)
     }
 
     func testAPDFAlreadySignedByPopplerKeepsItsSignature() async throws {
