@@ -135,6 +135,11 @@ let package = Package(
         ),
         // Images of the card surface: JPEG 2000 through OpenJPEG, and a PNG writer of its own.
         .target(name: "MynaImaging", dependencies: ["COpenJPEG"], swiftSettings: swiftSettings),
+        // The result codes both front ends share (the CLI's exit statuses, the C interface's MYNAKIT_E_*) and the one
+        // table from library errors to them.
+        .target(
+            name: "MynaKitFailures", dependencies: ["SmartCard", "MynaCard", "MynaVerify"], swiftSettings: swiftSettings
+        ),
 
         // MARK: The verification service and its client (Docs/VerificationService.md)
         // The JSON documents of the service's API, shared by the service and its clients: Foundation only.
@@ -191,7 +196,7 @@ let package = Package(
             name: "mynakit",
             dependencies: [
                 "SmartCard", "MynaSpec", "MynaCard", "MynaVerify", "MynaDocument", "MynaSimulator", "MynaKitBuildInfo",
-                "MynaImaging", "MynaServiceClient",
+                "MynaImaging", "MynaKitFailures", "MynaServiceClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -206,7 +211,7 @@ let package = Package(
         .target(
             name: "MynaKitC",
             dependencies: [
-                "CMynaKit", "MynaKitBuildInfo", "MynaCard", "MynaVerify", "SmartCard",
+                "CMynaKit", "MynaKitBuildInfo", "MynaKitFailures", "MynaCard", "MynaVerify", "MynaDocument", "SmartCard",
                 // mynakit_auth_server (MYNAKIT_1.1): the terminal side of the verification service, no web stack.
                 "MynaServiceClient", "MynaServiceAPI",
             ],
@@ -226,6 +231,10 @@ let package = Package(
         // The Swift API side of the C interface's overhead benchmark (scripts/bench-cabi.sh).
         .executableTarget(
             name: "CABIBaselineSwift", dependencies: ["MynaCard", "MynaVerify", "SmartCard"], swiftSettings: swiftSettings),
+
+        // A Swift application calling libmynakit from more tasks than the cooperative pool has threads
+        // (CABITests.testCallsFromSwiftTasksDoNotDeadlock).
+        .executableTarget(name: "CABITaskCaller", path: "Tests/CABI/TaskCaller", swiftSettings: swiftSettings),
 
         // MARK: Tests
         .target(

@@ -7,8 +7,9 @@
  * Build:   cc app.c $(pkg-config --cflags --libs mynakit)
  * Guide:   Docs/KioskEmbedding.md, "The C interface"
  *
- * ABI. The soname is libmynakit.so.1 and every symbol carries the version node MYNAKIT_1.0. Symbols are only ever
- * added, in a new node (MYNAKIT_1.1, ...), never removed or changed; a change that breaks a caller would need a new
+ * ABI. The soname is libmynakit.so.1 and every symbol carries a version node: MYNAKIT_1.0 for the first functions,
+ * MYNAKIT_1.1 for those marked "Since MYNAKIT_1.1". Symbols are only ever added, in a new node, never removed or
+ * changed; a change that breaks a caller would need a new
  * soname (libmynakit.so.2), which the rule forbids. mynakit_version() says which release, and so which additions,
  * a process has loaded.
  *
@@ -29,8 +30,9 @@
  * Threads. A session is one reader and its card, for one thread at a time: calls on one session from two threads
  * at once are run one after the other, never interleaved, but the order between threads is not defined. Different
  * sessions may be used from different threads at the same time. The verification functions keep no state and may
- * be called from any number of threads. Call the library from your own threads, not from inside Swift concurrency
- * tasks (its blocking calls would hold a thread of Swift's pool).
+ * be called from any number of threads. Every call returns on the thread that made it, which waits meanwhile; any
+ * thread may call, a Swift concurrency task included (the library's asynchronous work never needs a thread of
+ * Swift's pool, so it cannot deadlock there; the waiting task holds its thread).
  *
  * Trust. A certificate read from the card proves nothing because it came from the card: verify it with
  * mynakit_verify_certificate against the J-LIS roots installed on the terminal, and verify the card's signature
@@ -150,8 +152,20 @@ int mynakit_verify_signature(const unsigned char *cert_der, size_t cert_len, con
                              size_t data_len, int hash, const unsigned char *signature, size_t signature_len,
                              mynakit_error **err);
 
-/* Since version node MYNAKIT_1.1. The server flow (Docs/VerificationService.md): the relying party's verification
- * service decides, not the terminal. Reads the authentication certificate, fetches a challenge from the service at
+/* Since MYNAKIT_1.1. */
+
+/* A detached CMS SignedData (DER: the .p7s that `openssl cms -verify` and mynakit document verify check) over data,
+ * signed by the card's signing key after verifying the signing password pin: data is hashed with hash
+ * (MYNAKIT_HASH_SHA256, _SHA384 or _SHA512), the signed attributes (content type, message digest, signing time now)
+ * are hashed again and the card signs that DigestInfo. The SignedData carries the signing certificate read from the
+ * card and, when include_ca != 0, its CA certificate. With one try left the password is not sent unless
+ * allow_last_try != 0; a blocked one is never sent. *cms is freed with mynakit_free. */
+int mynakit_sign_cms(mynakit_session *session, const char *pin, int allow_last_try, const unsigned char *data,
+                     size_t data_len, int hash, int include_ca, unsigned char **cms, size_t *cms_len,
+                     mynakit_error **err);
+
+/* The server flow (Docs/VerificationService.md): the relying party's verification service decides, not the
+ * terminal. Reads the authentication certificate, fetches a challenge from the service at
  * url ("http://HOST[:PORT][/PREFIX]" or "https://…": the service's certificate must then chain to the CA
  * certificates in ca_file, or to the system's when ca_file is NULL, and name the host), has the card sign it with
  * the authentication key after verifying pin (allow_last_try as in mynakit_sign), posts the answer with api_key

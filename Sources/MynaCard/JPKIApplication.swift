@@ -120,6 +120,26 @@ public struct JPKIApplication {
                 .invalidArgument, "a \(algorithm.rawValue) digest is \(algorithm.digestLength) bytes, got \(digest.count)")
         }
         try verify(pin, allowLastTry: allowLastTry)
+        return try computeSignature(digestInfo: digestInfo, key: key)
+    }
+
+    /// Has the card sign `digest` with `key` in a session where that key's PIN is already verified
+    /// (``verify(_:allowLastTry:)``): for a signature whose signed data must name the certificate first, read with the
+    /// same VERIFY (CAdES and PAdES signed attributes), so the password goes to the card once. SELECT key EF, then
+    /// COMPUTE DIGITAL SIGNATURE; no PIN is involved here, and a card whose PIN is not verified refuses.
+    ///
+    /// - Throws: ``MynaCardError`` `.securityStatusNotSatisfied` when the PIN is not verified in this session,
+    ///   `.invalidArgument` for a digest of the wrong length.
+    public func signAfterVerification(digest: [UInt8], algorithm: HashAlgorithm, key: Key) throws -> [UInt8] {
+        guard let digestInfo = algorithm.digestInfo(for: digest) else {
+            throw MynaCardError(
+                .invalidArgument, "a \(algorithm.rawValue) digest is \(algorithm.digestLength) bytes, got \(digest.count)")
+        }
+        try card.selectApplet(JPKIApplet.aid, name: "JPKI")
+        return try computeSignature(digestInfo: digestInfo, key: key)
+    }
+
+    private func computeSignature(digestInfo: [UInt8], key: Key) throws -> [UInt8] {
         try card.selectEF(key.keyFileID, name: "\(key.rawValue) private key")
         let response = try card.transmit(card.command { try .jpkiComputeDigitalSignature(digestInfo: digestInfo) })
         switch response.statusWord {

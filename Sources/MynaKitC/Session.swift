@@ -126,13 +126,15 @@ let sessions = HandleTable<Session>()
 
 /// Runs the library's async calls (connect, reader lists, disconnect) for a C caller, whose thread waits.
 ///
-/// The async calls run their blocking pcsc-lite work on the PC/SC objects' own queues and only suspend the task,
-/// so the waiting thread (the caller's own, never one of Swift's pool) is the only one held.
+/// The async calls run their blocking pcsc-lite work on the PC/SC objects' own queues and only suspend the task. The
+/// task runs on ``CallerExecutor``, never on Swift's cooperative pool, so the wait cannot deadlock when the caller is
+/// itself a thread of that pool (a Swift application calling the C interface from a task, with every pool thread
+/// waiting here): nothing the waiting thread waits for needs a pool thread.
 enum Blocking {
     static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
-        Task {
+        Task(executorPreference: CallerExecutor.shared) {
             do {
                 outcome.result = .success(try await body())
             } catch {
@@ -151,5 +153,19 @@ enum Blocking {
     /// The result, handed from the task to the waiting thread; the semaphore orders the write before the read.
     private final class Outcome<T>: @unchecked Sendable {
         var result: Result<T, any Error>?
+    }
+}
+
+/// Where the tasks of ``Blocking`` run: a concurrent dispatch queue of the library's own. Its jobs never block (the
+/// blocking calls run on the PC/SC objects' serial queues), they only carry a call from one suspension to the next.
+final class CallerExecutor: TaskExecutor {
+    static let shared = CallerExecutor()
+
+    private let queue = DispatchQueue(label: "mynakit.c-interface", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }

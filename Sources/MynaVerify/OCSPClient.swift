@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import Dispatch
-public import Foundation
+public import FoundationEssentials
 
 /// Asks an OCSP responder (RFC 6960) whether a certificate is revoked, and checks the answer completely.
 ///

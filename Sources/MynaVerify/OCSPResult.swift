@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 
 /// The verdict of an OCSP check (``OCSPClient``): the certificate's status, when a response passed every check, or
 /// every reason the check could not give one.

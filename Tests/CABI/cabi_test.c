@@ -20,7 +20,7 @@
  *     cabi_test threads N READER      4 threads with a session each and 2 sharing one, N calls each
  * DIR holds the expected certificates (auth.der, auth-ca.der, sign.der, sign-ca.der), the roots (auth-root.pem,
  * sign-root.pem) and CRLs (auth-empty.crl, auth-revoked.crl, sign-empty.crl); `all` writes its challenge and
- * signatures there for openssl to check. The virtual card's PINs come from MYNAKIT_TEST_AUTH_PIN and
+ * signatures, and a document with its CMS signatures, there for openssl to check. The virtual card's PINs come from MYNAKIT_TEST_AUTH_PIN and
  * MYNAKIT_TEST_SIGN_PIN, never from the command line. Each check prints "ok - ..." or "not ok - ..."; the last line
  * is "N passed, M failed" and the exit status is 1 when anything failed.
  */
@@ -372,6 +372,54 @@ static void test_sign(mynakit_session *session, const char *dir, const char *aut
 
 /* ---- verification ---- */
 
+/* mynakit_sign_cms (MYNAKIT_1.1): detached CMS over a document with the signing key, written to DIR as
+ * document.txt and document-<hash>.p7s for `openssl cms -verify` (the harness); its argument checks, none of which
+ * touches the card. */
+static void test_sign_cms(mynakit_session *session, const char *dir, const char *sign_pin) {
+    static const unsigned char document[] = "application for a certificate of residence\n";
+    write_file(dir, "document.txt", document, sizeof document - 1);
+    static const struct { int hash; int include_ca; const char *file; } cases[] = {
+        {MYNAKIT_HASH_SHA256, 0, "document-sha256.p7s"}, {MYNAKIT_HASH_SHA512, 1, "document-sha512.p7s"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned char *cms = NULL;
+        size_t length = 0;
+        mynakit_error *err = NULL;
+        int rc = mynakit_sign_cms(session, sign_pin, 0, document, sizeof document - 1, cases[i].hash,
+                                  cases[i].include_ca, &cms, &length, &err);
+        check(rc == 0 && err == NULL && length > 256 && cms != NULL && cms[0] == 0x30,
+              "mynakit_sign_cms hash %d include_ca %d: %zu bytes of DER (rc %d%s%s)", cases[i].hash,
+              cases[i].include_ca, length, rc, err ? ", " : "", err ? mynakit_error_message(err) : "");
+        if (rc == 0) write_file(dir, cases[i].file, cms, length);
+        mynakit_error_free(err);
+        mynakit_free(cms);
+    }
+
+    unsigned char *cms = (unsigned char *)&cms;
+    size_t length = 5;
+    mynakit_error *err = NULL;
+    int rc = mynakit_sign_cms(NULL, sign_pin, 0, document, 8, MYNAKIT_HASH_SHA256, 0, &cms, &length, &err);
+    expect("mynakit_sign_cms(NULL session)", rc, err, MYNAKIT_E_USAGE, "usage");
+    check(cms == NULL && length == 0, "mynakit_sign_cms clears cms and cms_len on failure");
+    static const struct { const char *pin; const unsigned char *data; size_t length; int hash; int null_out;
+                          int code; const char *name; const char *what; } bad[] = {
+        {"ABC123", document, 8, MYNAKIT_HASH_SHA1, 0, MYNAKIT_E_USAGE, "usage", "SHA-1"},
+        {"ABC123", document, 8, 7, 0, MYNAKIT_E_USAGE, "usage", "hash 7"},
+        {NULL, document, 8, MYNAKIT_HASH_SHA256, 0, MYNAKIT_E_USAGE, "usage", "pin NULL"},
+        {"ABC123", NULL, 8, MYNAKIT_HASH_SHA256, 0, MYNAKIT_E_USAGE, "usage", "data NULL"},
+        {"ABC123", document, 0, MYNAKIT_HASH_SHA256, 0, MYNAKIT_E_USAGE, "usage", "data_len 0"},
+        {"ABC123", document, 8, MYNAKIT_HASH_SHA256, 1, MYNAKIT_E_USAGE, "usage", "cms NULL"},
+        {"ABC123", document, 8, MYNAKIT_HASH_SHA256, 2, MYNAKIT_E_USAGE, "usage", "cms_len NULL"},
+        {"abc", document, 8, MYNAKIT_HASH_SHA256, 0, MYNAKIT_E_PIN, "invalid-pin-format", "a 3-character password"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err = NULL;
+        rc = mynakit_sign_cms(session, bad[i].pin, 0, bad[i].data, bad[i].length, bad[i].hash, 0,
+                              bad[i].null_out == 1 ? NULL : &cms, bad[i].null_out == 2 ? NULL : &length, &err);
+        char what[128];
+        snprintf(what, sizeof what, "mynakit_sign_cms with %s", bad[i].what);
+        expect(what, rc, err, bad[i].code, bad[i].name);
+    }
+}
+
 static void test_verify(const char *dir) {
     char auth_root[4096], sign_root[4096], missing[4096], auth_empty[4096], auth_revoked[4096], sign_empty[4096];
     snprintf(auth_root, sizeof auth_root, "%s/auth-root.pem", dir);
@@ -593,6 +641,7 @@ int main(int argc, char **argv) {
         test_certificates(session, argv[3], sign_pin);
         test_pin_tries(session);
         test_sign(session, argv[3], auth_pin, sign_pin);
+        test_sign_cms(session, argv[3], sign_pin);
         test_verify(argv[3]);
         test_handles(session);
         return finish();
@@ -608,6 +657,7 @@ int main(int argc, char **argv) {
             test_certificates(session, argv[4], sign_pin);
             test_pin_tries(session);
             test_sign(session, argv[4], auth_pin, sign_pin);
+            test_sign_cms(session, argv[4], sign_pin);
             test_verify(argv[4]);
             test_handles(session);
         }

@@ -105,6 +105,19 @@ struct CABIInstall: Sendable {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The version node of each symbol a linker version script exports (`MYNAKIT_1.0 { global: name; … };`).
+    static func versionNodes(inVersionScript script: String) -> [String: String] {
+        let code = script.replacing(/\/\*[\s\S]*?\*\//, with: "")
+        var nodes: [String: String] = [:]
+        for match in code.matches(of: /(MYNAKIT_[0-9.]+)\s*\{\s*global:([^}]*?)(local:[^}]*)?\}/) {
+            for name in match.output.2.split(separator: ";") {
+                let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !name.isEmpty { nodes[name] = String(match.output.1) }
+            }
+        }
+        return nodes
+    }
+
     /// The functions a C header declares (`mynakit_…(` outside comments).
     static func declaredFunctions(inHeader header: String) -> Set<String> {
         let code = header.replacing(/\/\*[\s\S]*?\*\//, with: "")

@@ -113,19 +113,24 @@ final class CABITests: XCTestCase {
         let dynamic = try CABIInstall.tool("readelf", ["-d", library])
         XCTAssertTrue(dynamic.contains("Library soname: [libmynakit.so.1]"), dynamic)
 
-        // Every exported symbol is a function of the header, in its version node (MYNAKIT_1.0, or MYNAKIT_1.1 for the
-        // server flow), and the other way round.
+        // Every exported symbol is a function of the header, in the version node the version script gives it, and
+        // the other way round.
         let symbols = try CABIInstall.tool("nm", ["-D", "--defined-only", "--extern-only", library])
+        let map = try String(
+            contentsOf: CLI.repositoryRoot.appendingPathComponent("CModules/CMynaKit/mynakit.map"), encoding: .utf8)
+        let nodes = CABIInstall.versionNodes(inVersionScript: map)
         var exported: Set<String> = []
         for line in symbols.split(separator: "\n") {
-            guard let name = line.split(separator: " ").last, !name.hasPrefix("MYNAKIT_") else { continue }
-            let node = name.hasPrefix("mynakit_auth_server@") ? "MYNAKIT_1.1" : "MYNAKIT_1.0"
-            XCTAssertTrue(name.hasSuffix("@@\(node)"), "\(name) is not in node \(node)")
-            exported.insert(String(name.split(separator: "@").first ?? ""))
+            guard let symbol = line.split(separator: " ").last, !symbol.hasPrefix("MYNAKIT_") else { continue }
+            let name = String(symbol.split(separator: "@").first ?? "")
+            XCTAssertEqual(symbol, "\(name)@@\(nodes[name] ?? "no node")", "\(name)'s version node")
+            exported.insert(name)
         }
         let header = try String(contentsOf: install.prefix.appendingPathComponent("include/mynakit.h"), encoding: .utf8)
         XCTAssertEqual(exported, CABIInstall.declaredFunctions(inHeader: header))
-        XCTAssertEqual(exported.count, 17)
+        XCTAssertEqual(exported, Set(nodes.keys))
+        XCTAssertEqual(nodes.filter { $0.value == "MYNAKIT_1.0" }.count, 16, "MYNAKIT_1.0 never changes")
+        XCTAssertEqual(nodes["mynakit_sign_cms"], "MYNAKIT_1.1")
         // The header is C99 and C++ alike (its extern "C" block).
         let headerPath = install.prefix.appendingPathComponent("include/mynakit.h").path
         for (compiler, language) in [("clang", "c"), ("clang++", "c++")] {
@@ -153,6 +158,19 @@ final class CABITests: XCTestCase {
         // The version the library reports is the one mynakit.pc installs.
         let version = try CABIInstall.installedVersion()
         XCTAssertTrue(result.stdout.contains("ok - mynakit_version: \(version)\n"), result.stdout)
+
+        // openssl judges the CMS signatures made through mynakit_sign_cms, and rejects one over other content.
+        for name in ["document-sha256.p7s", "document-sha512.p7s"] {
+            let arguments = ["cms", "-verify", "-binary", "-inform", "DER", "-in", path(name), "-CAfile",
+                             path("sign-root.pem"), "-purpose", "any", "-out", "/dev/null", "-content"]
+            let verified = try OpenSSLTool.run(arguments + [path("document.txt")], allowFailure: true)
+            XCTAssertEqual(verified.status, 0, "\(name): \(verified.combinedOutput)")
+            let other = try OpenSSLTool.run(arguments + [path("challenge.bin")], allowFailure: true)
+            XCTAssertNotEqual(other.status, 0, "\(name) verifies over other content")
+        }
+        let certificates = try OpenSSLTool.run(
+            ["pkcs7", "-print_certs", "-inform", "DER", "-in", path("document-sha512.p7s")]).standardOutput
+        XCTAssertEqual(certificates.components(separatedBy: "BEGIN CERTIFICATE").count - 1, 2, "signer and CA")
 
         // openssl judges the signatures the card made through the C interface.
         for (name, certificate, hash) in [
@@ -295,6 +313,26 @@ final class CABITests: XCTestCase {
         try await insert()
         let install = try CABIInstall.shared()
         assertPassed(try run(install.testProgram, ["threads", "40", reader]), atLeast: 7)
+    }
+
+    /// A Swift application calling the C interface from inside tasks, four times as many at once as the cooperative
+    /// pool has threads, so that every pool thread waits in a C call (Tests/CABI/TaskCaller). The library's own async
+    /// work (reader lists, connect, disconnect) runs on an executor of its own, so the calls finish; a library whose
+    /// waits need a pool thread hangs here until `timeout` kills the program.
+    func testCallsFromSwiftTasksDoNotDeadlock() async throws {
+        try await insert()
+        let install = try CABIInstall.shared()
+        let caller = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("CABITaskCaller")
+        let library = install.prefix.appendingPathComponent("lib/libmynakit.so.1").path
+        let processors = ProcessInfo.processInfo.activeProcessorCount
+        let result = try run(caller, [library, reader, "\(4 * processors)"], timeout: 60)
+        XCTAssertEqual(result.status, 0, "status \(result.status) (137: killed, it hung): \(result.stdout)")
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n").last.map(String.init), "\(4 * processors) tasks done", result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains("mynakit_pin_tries read the tries: \(4 * processors) of \(4 * processors)\n"),
+            result.stdout)
     }
 
     // MARK: - Memory

@@ -12,14 +12,9 @@ import XCTest
 
 /// `document sign` and `document verify` through real pcscd + vpcd and the virtual card, with openssl, pdfsig (poppler)
 /// and qpdf as independent judges.
-final class DocumentCommandTests: XCTestCase {
-    static let pki: TestPKI = {
-        do { return try TestPKI.cached() } catch { fatalError("\(error)") }
-    }()
-
-    var link: VPCDLink?
-    var card: VirtualMyNumberCard!
-    var directory: URL!
+final class DocumentCommandTests: VirtualCardCLITestCase {
+    override class var directoryPrefix: String { "mynakit-document" }
+    override class var picksAFreeReader: Bool { true }
 
     override func setUp() async throws {
         try await VPCDRig.requirePCSCD()
@@ -28,30 +23,9 @@ final class DocumentCommandTests: XCTestCase {
             if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(problem) }
             throw XCTSkip(problem)
         }
-        directory = try makeTemporaryDirectory("mynakit-document")
-        try Self.pki.write(to: directory)
+        try await super.setUp()
     }
 
-    override func tearDown() async throws {
-        if let link { try await VPCDRig.remove(link, reader: readerName) }
-        link = nil
-    }
-
-    /// The reader the card went into: the first of the two vpcd readers that is empty (other suites on a shared
-    /// machine may hold one).
-    var readerName = VPCDRig.reader0
-
-    func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration()) async throws {
-        card = try VirtualMyNumberCard(configuration: configuration, pki: Self.pki)
-        let busy = try await PCSCContext().state(of: VPCDRig.reader0).isCardPresent
-        readerName = busy ? VPCDRig.reader1 : VPCDRig.reader0
-        link = try await VPCDRig.insert(
-            card, port: busy ? VPCDRig.port1 : VPCDRig.port0, reader: readerName, options: .init())
-    }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-    func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
-    var reader: [String] { ["--reader", readerName] }
     let password = ["MYNAKIT_TEST_PASSWORD": "abc123"]
 
     func sign(_ arguments: [String]) throws -> CLI.Result {
@@ -233,6 +207,20 @@ final class DocumentCommandTests: XCTestCase {
         try assertPDFSigJudgesValid(url("pades.pdf"), count: 1)
         XCTAssertTrue(try TestPDF.pdfsig(url("pades.pdf")).output.contains("ETSI.CAdES.detached"))
         XCTAssertEqual(try verify([path("pades.pdf")]).status, 0)
+
+        // Without --cert the certificate is read after the one VERIFY, before the card signs: the password goes to
+        // the card once (the trace shows every VERIFY with data as `00 20 00 80 **`).
+        let read = try sign([path("xref-stream.pdf"), "--pdf", "--pades", "--out", path("pades-read.pdf"), "--json", "-vv"])
+        XCTAssertEqual(read.status, 0, read.stderr)
+        try assertPDFSigJudgesValid(url("pades-read.pdf"), count: 1)
+        XCTAssertEqual(try verify([path("pades-read.pdf")]).status, 0)
+        let verifies = read.stderr.split(separator: "\n").filter { $0.contains("00 20 00 80 **") }
+        XCTAssertEqual(verifies.count, 1, read.stderr)
+        // SELECT applet, SELECT PIN EF, empty VERIFY, VERIFY, SELECT certificate EF, its READ BINARYs, SELECT key EF,
+        // SIGN: the APDUs of `sign --key sign` plus the certificate read.
+        let n = Self.pki.signCertificate.count
+        XCTAssertEqual(try read.json()["apduCount"] as? Int, 6 + 1 + (n + 255) / 256)
+        XCTAssertEqual(card.triesLeft(.signing), 5)
     }
 
     func testAPDFAlreadySignedByPopplerKeepsItsSignature() async throws {

@@ -13,10 +13,10 @@ import XCTest
 /// Every command's `--json` output, from the real CLI, against the schemas in Docs/JSON.md: the schemas are read from
 /// the document itself, so the page and the program cannot drift apart. Card commands run through pcscd + vpcd with
 /// the virtual card in `Virtual PCD 00 00`.
-final class JSONSchemaTests: XCTestCase {
-    static let pki: TestPKI = {
-        do { return try TestPKI.cached() } catch { fatalError("\(error)") }
-    }()
+final class JSONSchemaTests: VirtualCardCLITestCase {
+    override class var directoryPrefix: String { "mynakit-json" }
+    override class var picksAFreeReader: Bool { true }
+    override class var everyTestNeedsPCSCD: Bool { false }
 
     static let documentPath = CLI.repositoryRoot.appendingPathComponent("Docs/JSON.md").path
 
@@ -28,41 +28,6 @@ final class JSONSchemaTests: XCTestCase {
         }
     }()
 
-    var link: VPCDLink?
-    var card: VirtualMyNumberCard!
-    var directory: URL!
-
-    override func setUp() async throws {
-        directory = try makeTemporaryDirectory("mynakit-json")
-        try Self.pki.write(to: directory)
-    }
-
-    override func tearDown() async throws {
-        if let link { try await VPCDRig.remove(link, reader: readerName) }
-        link = nil
-    }
-
-    /// The reader the card went into: the first of the two vpcd readers that is empty (other suites on the shared
-    /// machine may hold one).
-    var readerName = VPCDRig.reader0
-
-    func insert(_ configuration: SimulatorConfiguration = SimulatorConfiguration()) async throws {
-        try await VPCDRig.requirePCSCD()
-        card = try VirtualMyNumberCard(configuration: configuration, pki: Self.pki)
-        let busy = try await PCSCContext().state(of: VPCDRig.reader0).isCardPresent
-        readerName = busy ? VPCDRig.reader1 : VPCDRig.reader0
-        link = try await VPCDRig.insert(
-            card, port: busy ? VPCDRig.port1 : VPCDRig.port0, reader: readerName, options: .init())
-    }
-
-    /// Takes the card out, to insert another.
-    func removeCard() async throws {
-        if let link { try await VPCDRig.remove(link, reader: readerName) }
-        link = nil
-    }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-    var reader: [String] { ["--reader", readerName] }
     /// A trust directory of this test's own (it need not exist yet).
     var trustDirectory: [String: String] { [TrustTestCA.environmentVariable: path("trust")] }
 

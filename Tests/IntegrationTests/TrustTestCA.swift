@@ -125,38 +125,9 @@ struct TrustTestCA {
         return url
     }
 
-    private static let configuration = """
-        [ req ]
-        distinguished_name = req_dn
-        prompt = no
-        string_mask = utf8only
-        utf8 = yes
-        [ req_dn ]
-        CN = unused
-        [ ca_section ]
-        dir = .
-        database = ./index.txt
-        new_certs_dir = ./newcerts
-        rand_serial = yes
-        crlnumber = ./crlnumber
-        default_md = sha256
-        policy = policy_any
-        unique_subject = no
-        [ policy_any ]
-        countryName = optional
-        organizationName = optional
-        organizationalUnitName = optional
-        commonName = optional
-        [ v3_root ]
-        basicConstraints = critical, CA:TRUE
-        keyUsage = critical, keyCertSign, cRLSign
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = none
-        [ auth_leaf ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, digitalSignature
-        certificatePolicies = 1.2.392.200149.8.5.1.3.30
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid
-        """
+    private static let configuration = OpenSSLConfiguration.file(
+        cas: [OpenSSLConfiguration.CA(name: "ca_section", directory: ".", randomSerial: true)],
+        extensions: [
+            OpenSSLConfiguration.root(noAuthorityKeyIdentifier: true), OpenSSLConfiguration.authenticationLeaf(),
+        ])
 }

@@ -29,7 +29,7 @@ final class FuzzSeedWriter: XCTestCase {
         var maxAPDUDataSize: Int { inner.maxAPDUDataSize }
     }
 
-    /// The flows in the order of the fuzz target's table (the input length modulo 7 picks one).
+    /// The flows in the order of the fuzz target's table (the input length modulo 11 picks one).
     static let flows: [(String, @Sendable (MyNumberCard) throws -> Void)] = [
         ("auth-certificate", { _ = try $0.jpki.readCertificate(.authentication) }),
         ("sign-certificate", { _ = try $0.jpki.readSigningCertificate(password: PIN(kind: .signing, "ABC123")) }),
@@ -42,6 +42,17 @@ final class FuzzSeedWriter: XCTestCase {
                 pin: PIN(kind: .authentication, "1234"))
         }),
         ("mynumber", { _ = try $0.cardInfo.read(pin: PIN(kind: .cardInfo, "1234")) }),
+        ("surface", {
+            _ = try $0.surface.unlock(cardInfoPIN: PIN(kind: .cardInfo, "1234"))
+            _ = try $0.surface.readSurface()
+        }),
+        ("mynumber-image", {
+            var digits = Array(SimulatorConfiguration().myNumber.utf8)
+            try $0.surface.unlock(VerificationCode(kind: .a, consuming: &digits))
+            _ = try $0.surface.readMyNumberImage()
+        }),
+        ("surface-certificate", { _ = try $0.surface.readCertificate() }),
+        ("surface-code-status", { _ = try $0.surface.codeStatus(.b) }),
     ]
 
     static func block(_ bytes: [UInt8]) -> [UInt8] {
@@ -61,7 +72,7 @@ final class FuzzSeedWriter: XCTestCase {
                 let recorder = Recorder(InMemoryTransport(card: card))
                 try flow.1(MyNumberCard(channel: CardChannel(transport: recorder)))
                 var seed = Self.block(recorder.atr) + recorder.responses.flatMap(Self.block)
-                // Pad with empty blocks (2 bytes; 2 and 7 are coprime, so at most 6) until the length picks this flow.
+                // Pad with empty blocks (2 bytes; 2 and 11 are coprime, so at most 10) until the length picks this flow.
                 while seed.count % Self.flows.count != index { seed += Self.block([]) }
                 XCTAssertEqual(seed.count % Self.flows.count, index)
                 if let output {

@@ -110,6 +110,27 @@ final class JPKIApplicationTests: XCTestCase {
             ])
     }
 
+    /// One VERIFY for a certificate read and a signature (PAdES): the card refuses the signature before the VERIFY,
+    /// and after it reads the certificate and signs with no second VERIFY.
+    func testSignAfterVerificationUsesTheOneVerify() throws {
+        let (card, transport, virtual) = try Fixture.session()
+        let digest = [UInt8](repeating: 0x33, count: 48)
+        XCTAssertThrowsError(try card.jpki.signAfterVerification(digest: digest, algorithm: .sha384, key: .signing)) {
+            XCTAssertEqual(($0 as? MynaCardError)?.code, .securityStatusNotSatisfied)
+        }
+        XCTAssertThrowsError(try card.jpki.signAfterVerification(digest: [1, 2], algorithm: .sha384, key: .signing)) {
+            XCTAssertEqual(($0 as? MynaCardError)?.code, .invalidArgument)
+        }
+        try card.jpki.verify(PIN(kind: .signing, "abc123"))
+        XCTAssertEqual(try card.jpki.readCertificate(.signing), Fixture.pki.signCertificate)
+        transport.commands.removeAll()
+        let signature = try card.jpki.signAfterVerification(digest: digest, algorithm: .sha384, key: .signing)
+        XCTAssertEqual(signature.count, 256)
+        let digestInfo = Hex.encode(HashAlgorithm.sha384.digestInfoPrefix + digest, separator: " ")
+        XCTAssertEqual(transport.hex, [Fixture.selectEF("00 1A"), "80 2A 00 80 43 " + digestInfo + " 00"])
+        XCTAssertEqual(virtual.triesLeft(.signing), 5)
+    }
+
     func testDigestInfosForEveryHash() throws {
         for algorithm in HashAlgorithm.allCases {
             let info = try XCTUnwrap(algorithm.digestInfo(for: [UInt8](repeating: 1, count: algorithm.digestLength)))

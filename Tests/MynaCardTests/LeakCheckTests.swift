@@ -41,23 +41,10 @@ final class CardLeakCheckTests: XCTestCase {
     }
 
     func testNoLeaksInCardFlowsUnderValgrind() throws {
-        let valgrind = try Valgrind.executable()
         let directory = try makeTemporaryDirectory("mynacard-leak")
         try Fixture.pki.write(to: directory)
-        let short = try lost(valgrind: valgrind, iterations: 2, directory: directory.path)
-        let long = try lost(valgrind: valgrind, iterations: 12, directory: directory.path)
-        print("valgrind (card flows): definitely lost \(short) / \(long) bytes after 2 / 12 iterations")
-        XCTAssertEqual(long, short, "memory lost grows with the number of flows")
-    }
-
-    private func lost(valgrind: URL, iterations: Int, directory: String) throws -> Int {
-        let run = try Valgrind.run(
-            test: "MynaCardTests.CardLeakCheckTests/testCardLeakWorkload",
-            environment: [Self.workloadVariable: String(iterations), Self.directoryVariable: directory],
-            valgrind: valgrind
-        )
-        let output = run.output.combinedOutput
-        XCTAssertTrue(output.contains("Executed 1 test, with 0 failures"), "the workload failed: \(output.suffix(3000))")
-        return run.leaks.definitelyLost
+        try Valgrind.assertLossDoesNotGrow(
+            test: "MynaCardTests.CardLeakCheckTests/testCardLeakWorkload", iterationsVariable: Self.workloadVariable,
+            environment: [Self.directoryVariable: directory.path], iterations: (2, 12), label: "card flows")
     }
 }

@@ -49,25 +49,10 @@ final class DocumentLeakCheckTests: XCTestCase {
     }
 
     func testNoLeaksUnderValgrind() throws {
-        let valgrind = try Valgrind.executable()
         let directory = try makeTemporaryDirectory("document-leaks")
         try DocumentFixture.pki.write(to: directory)
-        let short = try runWorkload(valgrind: valgrind, iterations: 2, directory: directory.path)
-        let long = try runWorkload(valgrind: valgrind, iterations: 12, directory: directory.path)
-        print("valgrind: definitely lost \(short.definitelyLost) / \(long.definitelyLost) bytes, indirectly lost "
-              + "\(short.indirectlyLost) / \(long.indirectlyLost) bytes after 2 / 12 iterations")
-        XCTAssertEqual(long.definitelyLost, short.definitelyLost, "definitely lost grows with iterations")
-        XCTAssertEqual(long.indirectlyLost, short.indirectlyLost, "indirectly lost grows with iterations")
-    }
-
-    private func runWorkload(valgrind: URL, iterations: Int, directory: String) throws -> Valgrind.LeakSummary {
-        let run = try Valgrind.run(
-            test: "MynaDocumentTests.DocumentLeakCheckTests/testLeakWorkload",
-            environment: [Self.workloadVariable: String(iterations), Self.directoryVariable: directory],
-            valgrind: valgrind, options: ["--num-callers=30"])
-        let output = run.output.combinedOutput
-        XCTAssertEqual(run.output.status, 0, output)
-        XCTAssertTrue(output.contains("Executed 1 test"), "the workload did not run: \(output)")
-        return run.leaks
+        try Valgrind.assertLossDoesNotGrow(
+            test: "MynaDocumentTests.DocumentLeakCheckTests/testLeakWorkload", iterationsVariable: Self.workloadVariable,
+            environment: [Self.directoryVariable: directory.path], iterations: (2, 12), label: "documents")
     }
 }

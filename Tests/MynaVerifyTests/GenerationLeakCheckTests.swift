@@ -49,25 +49,10 @@ final class GenerationLeakCheckTests: XCTestCase {
     }
 
     func testNoLeaksAmongGenerationsUnderValgrind() throws {
-        let valgrind = try Valgrind.executable()
-        let directory = try GenerationPKI.get().directory.path
-        let short = try runWorkload(valgrind: valgrind, iterations: 3, directory: directory)
-        let long = try runWorkload(valgrind: valgrind, iterations: 40, directory: directory)
-        print("valgrind (generations): definitely lost \(short.definitelyLost) / \(long.definitelyLost) bytes, "
-              + "indirectly lost \(short.indirectlyLost) / \(long.indirectlyLost) bytes after 3 / 40 iterations")
-        XCTAssertEqual(long.definitelyLost, short.definitelyLost, "definitely lost grows with iterations")
-        XCTAssertEqual(long.indirectlyLost, short.indirectlyLost, "indirectly lost grows with iterations")
-    }
-
-    private func runWorkload(valgrind: URL, iterations: Int, directory: String) throws -> Valgrind.LeakSummary {
-        let run = try Valgrind.run(
+        try Valgrind.assertLossDoesNotGrow(
             test: "MynaVerifyTests.GenerationLeakCheckTests/testGenerationLeakWorkload",
-            environment: [Self.workloadVariable: String(iterations), Self.directoryVariable: directory],
-            valgrind: valgrind,
-            options: ["--num-callers=30"]
-        )
-        XCTAssertEqual(run.output.status, 0, run.output.combinedOutput)
-        XCTAssertTrue(run.output.combinedOutput.contains("Executed 1 test"), run.output.combinedOutput)
-        return run.leaks
+            iterationsVariable: Self.workloadVariable,
+            environment: [Self.directoryVariable: try GenerationPKI.get().directory.path], iterations: (3, 40),
+            label: "generations")
     }
 }

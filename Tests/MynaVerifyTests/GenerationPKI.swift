@@ -146,55 +146,13 @@ final class GenerationPKI: Sendable {
         return try OpenSSLTool.run(arguments + [url(leaf).path], allowFailure: true).status == 0
     }
 
-    private static var configuration: String {
-        let caSections = ["gen1", "gen2", "gen3", "test"].map { name in
-            """
-            [ ca_\(name) ]
-            dir = \(name)
-            database = $dir/index.txt
-            new_certs_dir = $dir/newcerts
-            serial = $dir/serial
-            rand_serial = yes
-            crlnumber = $dir/crlnumber
-            default_md = sha256
-            policy = policy_any
-            unique_subject = no
-
-            """
-        }.joined()
-        return """
-            [ req ]
-            distinguished_name = req_dn
-            prompt = no
-            string_mask = utf8only
-            utf8 = yes
-            [ req_dn ]
-            CN = unused
-
-            \(caSections)
-            [ policy_any ]
-            countryName = optional
-            organizationName = optional
-            organizationalUnitName = optional
-            commonName = optional
-
-            [ v3_root ]
-            basicConstraints = critical, CA:TRUE
-            keyUsage = critical, keyCertSign, cRLSign
-            subjectKeyIdentifier = hash
-            authorityKeyIdentifier = none
-            [ leaf_akid ]
-            basicConstraints = CA:FALSE
-            keyUsage = critical, digitalSignature
-            certificatePolicies = 1.2.392.200149.8.5.1.3.30
-            subjectKeyIdentifier = hash
-            authorityKeyIdentifier = keyid
-            [ leaf_bare ]
-            basicConstraints = CA:FALSE
-            keyUsage = critical, digitalSignature
-            certificatePolicies = 1.2.392.200149.8.5.1.3.30
-            subjectKeyIdentifier = none
-            authorityKeyIdentifier = none
-            """
-    }
+    private static let configuration = OpenSSLConfiguration.file(
+        cas: ["gen1", "gen2", "gen3", "test"].map {
+            OpenSSLConfiguration.CA(name: "ca_\($0)", directory: $0, randomSerial: true)
+        },
+        extensions: [
+            OpenSSLConfiguration.root(noAuthorityKeyIdentifier: true),
+            OpenSSLConfiguration.authenticationLeaf("leaf_akid"),
+            OpenSSLConfiguration.authenticationLeaf("leaf_bare", subjectKeyIdentifier: "none", authorityKeyIdentifier: "none"),
+        ])
 }

@@ -70,26 +70,9 @@ final class LeakCheckTests: XCTestCase {
     }
 
     func testNoLeaksUnderValgrind() throws {
-        let valgrind = try Valgrind.executable()
-        let directory = try TestPKI.get().directory.path
-        let short = try runWorkload(valgrind: valgrind, iterations: 3, directory: directory)
-        let long = try runWorkload(valgrind: valgrind, iterations: 40, directory: directory)
-        print("valgrind: definitely lost \(short.definitelyLost) / \(long.definitelyLost) bytes, indirectly lost "
-              + "\(short.indirectlyLost) / \(long.indirectlyLost) bytes after 3 / 40 iterations")
-        XCTAssertEqual(long.definitelyLost, short.definitelyLost, "definitely lost grows with iterations")
-        XCTAssertEqual(long.indirectlyLost, short.indirectlyLost, "indirectly lost grows with iterations")
-    }
-
-    private func runWorkload(valgrind: URL, iterations: Int, directory: String) throws -> Valgrind.LeakSummary {
-        let run = try Valgrind.run(
-            test: "MynaVerifyTests.LeakCheckTests/testLeakWorkload",
-            environment: [Self.workloadVariable: String(iterations), Self.directoryVariable: directory],
-            valgrind: valgrind,
-            options: ["--num-callers=30"]
-        )
-        let output = run.output.combinedOutput
-        XCTAssertEqual(run.output.status, 0, output)
-        XCTAssertTrue(output.contains("Executed 1 test"), "the workload did not run: \(output)")
-        return run.leaks
+        try Valgrind.assertLossDoesNotGrow(
+            test: "MynaVerifyTests.LeakCheckTests/testLeakWorkload", iterationsVariable: Self.workloadVariable,
+            environment: [Self.directoryVariable: try TestPKI.get().directory.path], iterations: (3, 40),
+            label: "verification")
     }
 }

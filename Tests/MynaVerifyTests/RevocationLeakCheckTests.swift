@@ -77,7 +77,7 @@ final class RevocationLeakCheckTests: XCTestCase {
     }
 
     func testRevocationNoLeaksUnderValgrind() throws {
-        let valgrind = try Valgrind.executable()
+        _ = try Valgrind.executable()  // skips (fails under CI=true) before any fixture is made
         let directory = try makeTemporaryDirectory("mynaverify-revocation-leaks")
         let pki = try OCSPTestPKI(in: directory)
         for name in ["good.pem", "revoked.pem", "ca.pem"] {
@@ -107,26 +107,10 @@ final class RevocationLeakCheckTests: XCTestCase {
         defer { serverError.stop() }
         let urls = [responder.url, serverError.url, "http://127.0.0.1:\(try freePort())/"].joined(separator: " ")
 
-        let short = try runWorkload(valgrind: valgrind, iterations: 2, directory: directory.path, urls: urls)
-        let long = try runWorkload(valgrind: valgrind, iterations: 8, directory: directory.path, urls: urls)
-        print("valgrind (revocation): definitely lost \(short.definitelyLost) / \(long.definitelyLost) bytes, "
-            + "indirectly lost \(short.indirectlyLost) / \(long.indirectlyLost) bytes after 2 / 8 iterations")
-        XCTAssertEqual(long.definitelyLost, short.definitelyLost, "definitely lost grows with iterations")
-        XCTAssertEqual(long.indirectlyLost, short.indirectlyLost, "indirectly lost grows with iterations")
-    }
-
-    private func runWorkload(valgrind: URL, iterations: Int, directory: String, urls: String) throws -> Valgrind.LeakSummary {
-        let run = try Valgrind.run(
+        try Valgrind.assertLossDoesNotGrow(
             test: "MynaVerifyTests.RevocationLeakCheckTests/testRevocationLeakWorkload",
-            environment: [
-                Self.workloadVariable: String(iterations), Self.directoryVariable: directory, Self.urlsVariable: urls,
-            ],
-            valgrind: valgrind,
-            options: ["--num-callers=30"]
-        )
-        let output = run.output.combinedOutput
-        XCTAssertEqual(run.output.status, 0, output)
-        XCTAssertTrue(output.contains("Executed 1 test"), "the workload did not run: \(output)")
-        return run.leaks
+            iterationsVariable: Self.workloadVariable,
+            environment: [Self.directoryVariable: directory.path, Self.urlsVariable: urls], iterations: (2, 8),
+            label: "revocation")
     }
 }

@@ -116,96 +116,68 @@ final class RevocationListScopeTests: XCTestCase {
     }
 
     /// The `openssl ca` configuration of these tests (also used by `RevocationLeakCheckTests`).
-    static let configuration = """
-        [ req ]
-        distinguished_name = dn
-        prompt = no
-        [ dn ]
-        CN = unused
-        [ ca ]
-        default_ca = scope_ca
-        [ scope_ca ]
-        dir = .
-        certificate = ca.pem
-        private_key = ca.key
-        database = index.txt
-        new_certs_dir = newcerts
-        serial = serial
-        crlnumber = crlnumber
-        default_md = sha256
-        policy = any
-        unique_subject = no
-        [ any ]
-        commonName = optional
-        countryName = optional
-        organizationName = optional
-        [ root ]
-        basicConstraints = critical, CA:TRUE
-        keyUsage = critical, keyCertSign, cRLSign
-        subjectKeyIdentifier = hash
-        [ leaf ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, digitalSignature
-        certificatePolicies = 1.2.392.200149.8.5.1.3.30
-        authorityKeyIdentifier = keyid
-        [ leaf_dp1 ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, digitalSignature
-        certificatePolicies = 1.2.392.200149.8.5.1.3.30
-        authorityKeyIdentifier = keyid
-        crlDistributionPoints = dp1
-        [ leaf_dp2 ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, digitalSignature
-        certificatePolicies = 1.2.392.200149.8.5.1.3.30
-        authorityKeyIdentifier = keyid
-        crlDistributionPoints = dp2
-        [ dp1 ]
-        fullname = dirName:dp1_name
-        [ dp2 ]
-        fullname = dirName:dp2_name
-        [ dp1_name ]
-        C = JP
-        O = Scope test
-        CN = Scope CA
-        OU = CRL partition 1
-        [ dp2_name ]
-        C = JP
-        O = Scope test
-        CN = Scope CA
-        OU = CRL partition 2
-        [ idp_dp1 ]
-        authorityKeyIdentifier = keyid
-        issuingDistributionPoint = critical, @idp1
-        [ idp1 ]
-        fullname = dirName:dp1_name
-        onlyuser = TRUE
-        [ idp_dp1_relative ]
-        authorityKeyIdentifier = keyid
-        issuingDistributionPoint = critical, @idp1_relative
-        [ idp1_relative ]
-        relativename = relative_rdn
-        [ relative_rdn ]
-        OU = CRL partition 1
-        [ crl_plain ]
-        authorityKeyIdentifier = keyid
-        [ idp_some_reasons ]
-        issuingDistributionPoint = critical, @idp_reasons
-        [ idp_reasons ]
-        onlysomereasons = keyCompromise
-        [ idp_indirect ]
-        issuingDistributionPoint = critical, @idp_indirect_section
-        [ idp_indirect_section ]
-        indirectCRL = TRUE
-        [ idp_only_ca ]
-        issuingDistributionPoint = critical, @idp_ca
-        [ idp_ca ]
-        onlyCA = TRUE
-        [ idp_only_users ]
-        issuingDistributionPoint = critical, @idp_users
-        [ idp_users ]
-        onlyuser = TRUE
-        [ crl_unknown_critical ]
-        1.2.3.4.5 = critical, DER:05:00
-        """
+    static let configuration = OpenSSLConfiguration.file(
+        cas: [
+            OpenSSLConfiguration.CA(
+                name: "scope_ca", directory: ".", certificate: "ca.pem", privateKey: "ca.key", isDefault: true,
+                policy: .commonNameFirst)
+        ],
+        extensions: [
+            OpenSSLConfiguration.root("root"),
+            OpenSSLConfiguration.authenticationLeaf("leaf", subjectKeyIdentifier: nil),
+            OpenSSLConfiguration.authenticationLeaf(
+                "leaf_dp1", subjectKeyIdentifier: nil, extra: ["crlDistributionPoints = dp1"]),
+            OpenSSLConfiguration.authenticationLeaf(
+                "leaf_dp2", subjectKeyIdentifier: nil, extra: ["crlDistributionPoints = dp2"]),
+            // The distribution points and the CRL extensions of these tests.
+            """
+            [ dp1 ]
+            fullname = dirName:dp1_name
+            [ dp2 ]
+            fullname = dirName:dp2_name
+            [ dp1_name ]
+            C = JP
+            O = Scope test
+            CN = Scope CA
+            OU = CRL partition 1
+            [ dp2_name ]
+            C = JP
+            O = Scope test
+            CN = Scope CA
+            OU = CRL partition 2
+            [ idp_dp1 ]
+            authorityKeyIdentifier = keyid
+            issuingDistributionPoint = critical, @idp1
+            [ idp1 ]
+            fullname = dirName:dp1_name
+            onlyuser = TRUE
+            [ idp_dp1_relative ]
+            authorityKeyIdentifier = keyid
+            issuingDistributionPoint = critical, @idp1_relative
+            [ idp1_relative ]
+            relativename = relative_rdn
+            [ relative_rdn ]
+            OU = CRL partition 1
+            [ crl_plain ]
+            authorityKeyIdentifier = keyid
+            [ idp_some_reasons ]
+            issuingDistributionPoint = critical, @idp_reasons
+            [ idp_reasons ]
+            onlysomereasons = keyCompromise
+            [ idp_indirect ]
+            issuingDistributionPoint = critical, @idp_indirect_section
+            [ idp_indirect_section ]
+            indirectCRL = TRUE
+            [ idp_only_ca ]
+            issuingDistributionPoint = critical, @idp_ca
+            [ idp_ca ]
+            onlyCA = TRUE
+            [ idp_only_users ]
+            issuingDistributionPoint = critical, @idp_users
+            [ idp_users ]
+            onlyuser = TRUE
+            [ crl_unknown_critical ]
+            1.2.3.4.5 = critical, DER:05:00
+            """,
+        ])
 }

@@ -216,82 +216,29 @@ final class TestPKI: Sendable {
         return try OpenSSLTool.run(arguments, allowFailure: true).status == 0
     }
 
-    private static let configuration = """
-        [ req ]
-        distinguished_name = req_dn
-        prompt = no
-        string_mask = utf8only
-        utf8 = yes
-        [ req_dn ]
-        CN = unused
-
-        [ ca_auth-root ]
-        dir = auth-root-ca
-        database = $dir/index.txt
-        new_certs_dir = $dir/newcerts
-        serial = $dir/serial
-        crlnumber = $dir/crlnumber
-        default_md = sha256
-        policy = policy_any
-        unique_subject = no
-        [ ca_sign-root ]
-        dir = sign-root-ca
-        database = $dir/index.txt
-        new_certs_dir = $dir/newcerts
-        serial = $dir/serial
-        crlnumber = $dir/crlnumber
-        default_md = sha256
-        policy = policy_any
-        unique_subject = no
-        [ ca_foreign-root ]
-        dir = foreign-root-ca
-        database = $dir/index.txt
-        new_certs_dir = $dir/newcerts
-        serial = $dir/serial
-        crlnumber = $dir/crlnumber
-        default_md = sha256
-        policy = policy_any
-        unique_subject = no
-        [ policy_any ]
-        countryName = optional
-        organizationName = optional
-        organizationalUnitName = optional
-        commonName = optional
-
-        [ v3_root ]
-        basicConstraints = critical, CA:TRUE
-        keyUsage = critical, keyCertSign, cRLSign
-        subjectKeyIdentifier = hash
-        [ auth_leaf ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, digitalSignature
-        certificatePolicies = 1.2.392.200149.8.5.1.3.30
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid
-        [ ca_leaf ]
-        basicConstraints = critical, CA:TRUE
-        keyUsage = critical, digitalSignature
-        certificatePolicies = 1.2.392.200149.8.5.1.3.30
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid
-        [ self_leaf ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, digitalSignature
-        certificatePolicies = 1.2.392.200149.8.5.1.3.30
-        subjectKeyIdentifier = hash
-        [ sign_leaf ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, nonRepudiation
-        certificatePolicies = 1.2.392.200149.8.5.1.1.20
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid
-        subjectAltName = @sign_identity
-        [ sign_identity ]
-        otherName.0 = 1.2.392.200149.8.5.5.1;FORMAT:UTF8,UTF8String:\(identityName)
-        otherName.1 = 1.2.392.200149.8.5.5.2;FORMAT:UTF8,UTF8String:山田 太郎
-        otherName.2 = 1.2.392.200149.8.5.5.3;PRINTABLESTRING:1
-        otherName.3 = 1.2.392.200149.8.5.5.4;IA5STRING:19800102
-        otherName.4 = 1.2.392.200149.8.5.5.5;FORMAT:UTF8,UTF8String:\(identityAddress)
-        otherName.5 = 1.2.392.200149.8.5.5.6;FORMAT:UTF8,UTF8String:東京都千代田区霞が関2丁目1番2号
-        """
+    private static let configuration = OpenSSLConfiguration.file(
+        cas: ["auth-root", "sign-root", "foreign-root"].map { OpenSSLConfiguration.CA(name: "ca_\($0)", directory: "\($0)-ca") },
+        extensions: [
+            OpenSSLConfiguration.root(),
+            OpenSSLConfiguration.authenticationLeaf(),
+            OpenSSLConfiguration.section("ca_leaf", [
+                "basicConstraints = critical, CA:TRUE", "keyUsage = critical, digitalSignature",
+                "certificatePolicies = \(OpenSSLConfiguration.authenticationPolicy)", "subjectKeyIdentifier = hash",
+                "authorityKeyIdentifier = keyid",
+            ]),
+            OpenSSLConfiguration.authenticationLeaf("self_leaf", authorityKeyIdentifier: nil),
+            OpenSSLConfiguration.section("sign_leaf", [
+                "basicConstraints = CA:FALSE", "keyUsage = critical, nonRepudiation",
+                "certificatePolicies = 1.2.392.200149.8.5.1.1.20", "subjectKeyIdentifier = hash",
+                "authorityKeyIdentifier = keyid", "subjectAltName = @sign_identity",
+            ]),
+            OpenSSLConfiguration.section("sign_identity", [
+                "otherName.0 = 1.2.392.200149.8.5.5.1;FORMAT:UTF8,UTF8String:\(identityName)",
+                "otherName.1 = 1.2.392.200149.8.5.5.2;FORMAT:UTF8,UTF8String:山田 太郎",
+                "otherName.2 = 1.2.392.200149.8.5.5.3;PRINTABLESTRING:1",
+                "otherName.3 = 1.2.392.200149.8.5.5.4;IA5STRING:19800102",
+                "otherName.4 = 1.2.392.200149.8.5.5.5;FORMAT:UTF8,UTF8String:\(identityAddress)",
+                "otherName.5 = 1.2.392.200149.8.5.5.6;FORMAT:UTF8,UTF8String:東京都千代田区霞が関2丁目1番2号",
+            ]),
+        ])
 }

@@ -99,44 +99,23 @@ public final class OCSPTestPKI: Sendable {
     public static let start = "20200101000000Z"
     public static let end = "20391231235959Z"
 
-    private static let configuration = """
-        [ req ]
-        distinguished_name = dn
-        prompt = no
-        [ dn ]
-        CN = unused
-        [ ca ]
-        default_ca = ca_default
-        [ ca_default ]
-        dir = .
-        certificate = ca.pem
-        private_key = ca.key
-        database = index.txt
-        new_certs_dir = newcerts
-        serial = serial
-        default_md = sha256
-        policy = any
-        unique_subject = no
-        [ any ]
-        commonName = optional
-        countryName = optional
-        organizationName = optional
-        [ root ]
-        basicConstraints = critical, CA:TRUE
-        keyUsage = critical, keyCertSign, cRLSign
-        subjectKeyIdentifier = hash
-        [ leaf ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, digitalSignature
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid
-        [ responder ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = OCSPSigning
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid
-        """
+    private static let configuration = OpenSSLConfiguration.file(
+        cas: [
+            OpenSSLConfiguration.CA(
+                name: "ca_default", directory: ".", certificate: "ca.pem", privateKey: "ca.key", isDefault: true,
+                policy: .commonNameFirst)
+        ],
+        extensions: [
+            OpenSSLConfiguration.root("root"),
+            OpenSSLConfiguration.section("leaf", [
+                "basicConstraints = CA:FALSE", "keyUsage = critical, digitalSignature", "subjectKeyIdentifier = hash",
+                "authorityKeyIdentifier = keyid",
+            ]),
+            OpenSSLConfiguration.section("responder", [
+                "basicConstraints = CA:FALSE", "keyUsage = critical, digitalSignature", "extendedKeyUsage = OCSPSigning",
+                "subjectKeyIdentifier = hash", "authorityKeyIdentifier = keyid",
+            ]),
+        ])
 }
 
 /// A real `openssl ocsp` responder answering from an index, started on a free port and stopped by ``stop()`` (or

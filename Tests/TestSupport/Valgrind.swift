@@ -110,4 +110,41 @@ public enum Valgrind {
         let output = try TestProcess.run(valgrind, arguments, environment: environment)
         return Run(output: output, leaks: LeakSummary(parsing: output.combinedOutput))
     }
+    /// The leak check every workload uses: runs `test` under valgrind with `iterations.short` and then
+    /// `iterations.long` iterations (`iterationsVariable` tells the workload how many) and fails the calling test if
+    /// the workload did not pass, or if the bytes definitely or indirectly lost grow with the iterations. Memory lost
+    /// once by the runtimes (Swift metadata, OpenSSL's provider tables) is the same in both runs and cancels out.
+    ///
+    /// - Parameters:
+    ///   - test: the workload, `Module.Class/testMethod`.
+    ///   - iterationsVariable: the environment variable the workload reads its iteration count from.
+    ///   - environment: the workload's other variables (where its inputs are).
+    ///   - label: what the printed summary names.
+    public static func assertLossDoesNotGrow(
+        test: String, iterationsVariable: String, environment: [String: String], iterations: (short: Int, long: Int),
+        label: String, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let valgrind = try executable()
+        func leaks(_ count: Int) throws -> LeakSummary {
+            var variables = environment
+            variables[iterationsVariable] = String(count)
+            let run = try run(test: test, environment: variables, valgrind: valgrind, options: ["--num-callers=30"])
+            let output = run.output.combinedOutput
+            XCTAssertEqual(run.output.status, 0, output, file: file, line: line)
+            XCTAssertTrue(
+                output.contains("Executed 1 test, with 0 failures"),
+                "the workload did not pass: \(output.suffix(3000))", file: file, line: line)
+            return run.leaks
+        }
+        let short = try leaks(iterations.short)
+        let long = try leaks(iterations.long)
+        print(
+            "valgrind (\(label)): definitely lost \(short.definitelyLost) / \(long.definitelyLost) bytes, indirectly lost "
+                + "\(short.indirectlyLost) / \(long.indirectlyLost) bytes after \(iterations.short) / \(iterations.long) "
+                + "iterations")
+        XCTAssertEqual(
+            long.definitelyLost, short.definitelyLost, "definitely lost grows with iterations", file: file, line: line)
+        XCTAssertEqual(
+            long.indirectlyLost, short.indirectlyLost, "indirectly lost grows with iterations", file: file, line: line)
+    }
 }

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 internal import COpenSSL
-package import Foundation
+package import FoundationEssentials
 import OpenSSLSupport
 
 /// Issues signed CRLs of any size straight through OpenSSL's `X509_CRL` API, for `mynakit bench crl` and the tests:

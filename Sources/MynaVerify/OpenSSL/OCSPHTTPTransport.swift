@@ -117,7 +117,7 @@ enum OCSPHTTPTransport {
             || matches(ERR_LIB_BIO, [BIO_R_CONNECT_TIMEOUT, BIO_R_CONNECT_ERROR, BIO_R_LOOKUP_RETURNED_NOTHING])
             || matches(ERR_LIB_HTTP, [HTTP_R_CONNECT_FAILURE])
         if connecting, let problem = probe() {
-            return .unreachable(problem + (elapsed >= 1 ? String(format: " (retried for %.0f s)", elapsed) : ""))
+            return .unreachable(problem + (elapsed >= 1 ? " (retried for \(Int(elapsed.rounded())) s)" : ""))
         }
         if matches(ERR_LIB_BIO, [BIO_R_CONNECT_TIMEOUT, BIO_R_TRANSFER_TIMEOUT])
             || matches(ERR_LIB_HTTP, [HTTP_R_RETRY_TIMEOUT]) || (timeout > 0 && elapsed >= Double(timeout) - 0.05)

@@ -108,8 +108,8 @@ struct BenchCRL: AsyncParsableCommand, GlobalOptionsCommand {
     }
 
     static func text(_ row: Row) -> String {
-        String(
-            format: "%d entries (%.1f MB): load %.1f ms, reuse %.4f ms, %.1f lookup/s (%d of %d listed), "
+        TextFormat.printf(
+            "%d entries (%.1f MB): load %.1f ms, reuse %.4f ms, %.1f lookup/s (%d of %d listed), "
                 + "resident +%.1f MB (peak %.1f MB), verify with the list %.2f ms, leaf check %.2f µs",
             row.entries, Double(row.fileBytes) / 1e6, row.loadMilliseconds, row.reuseMilliseconds,
             row.lookupsPerSecond, row.hits, row.lookups, Double(row.residentBytes) / 1e6,

@@ -21,7 +21,8 @@ struct DocumentSign: AsyncParsableCommand, CardCommand {
             valid. The card signs with the signing key after the signing password (署名用パスワード) is verified: \
             --pin-stdin, --pin-env or a prompt, never the command line; with one try left the command refuses \
             unless --allow-last-try. The output path and the input are checked before the card is touched. The \
-            signing certificate is read from the card after it signed (no second password), unless --cert gives it.
+            signing certificate is read from the card after it signed (no second password), unless --cert gives it; \
+            with --pades, whose signed attributes name it, it is read after the one VERIFY and before the signature.
             """
     )
 
@@ -78,11 +79,6 @@ struct DocumentSign: AsyncParsableCommand, CardCommand {
         if !pdf && (pades || reason != nil || location != nil || name != nil || field != nil) {
             throw ValidationError("--pades, --reason, --location, --name and --field need --pdf")
         }
-        if pades && cert == nil {
-            throw ValidationError(
-                "--pades names the signing certificate in the signed attributes before the card signs: give --cert "
-                    + "FILE (mynakit cert read --kind sign --out FILE)")
-        }
     }
 
     func run() async throws {
@@ -97,12 +93,23 @@ struct DocumentSign: AsyncParsableCommand, CardCommand {
             let (hash, includeCA, allowLastTry) = (self.hash, self.includeCA, pin.allowLastTry)
             let outcome = try await CardSession.run(card) { card -> (bytes: [UInt8], signer: Certificate) in
                 var signerCertificate: Certificate?
+                // PAdES names the certificate in the signed attributes: without --cert it is read first, after the
+                // one VERIFY that also opens the signing key.
+                var named = given
+                if case .pdf(let prepared) = document, prepared.options.subFilter == .cadesDetached, named == nil {
+                    try card.jpki.verify(secret, allowLastTry: allowLastTry)
+                    named = try Certificate(derEncoded: card.jpki.readCertificate(.signing))
+                }
+                let verified = named != nil && given == nil
                 let sign = { (digest: [UInt8]) throws -> DocumentSigner.Signature in
-                    let value = try card.jpki.sign(
-                        digest: digest, algorithm: hash, key: .signing, pin: secret, allowLastTry: allowLastTry)
+                    let value =
+                        verified
+                        ? try card.jpki.signAfterVerification(digest: digest, algorithm: hash, key: .signing)
+                        : try card.jpki.sign(
+                            digest: digest, algorithm: hash, key: .signing, pin: secret, allowLastTry: allowLastTry)
                     // The password was verified for the signature: the certificates are readable now, with no second
                     // VERIFY. They are not trusted for coming from the card: the signature is checked with the key.
-                    let certificate = try given ?? Certificate(derEncoded: card.jpki.readCertificate(.signing))
+                    let certificate = try named ?? Certificate(derEncoded: card.jpki.readCertificate(.signing))
                     let ca = includeCA ? [try Certificate(derEncoded: card.jpki.readCertificate(.signingCA))] : []
                     signerCertificate = certificate
                     return DocumentSigner.Signature(value: value, certificate: certificate, additionalCertificates: ca)
@@ -110,7 +117,7 @@ struct DocumentSign: AsyncParsableCommand, CardCommand {
                 let bytes: [UInt8]
                 switch document {
                 case .pdf(let prepared):
-                    bytes = try signer.signPDF(prepared, signingCertificate: given, sign: sign)
+                    bytes = try signer.signPDF(prepared, signingCertificate: named, sign: sign)
                 case .cms(let digest, let content, _):
                     bytes = try signer.signCMS(
                         contentDigest: digest, attachedContent: content, signingTime: time, sign: sign)

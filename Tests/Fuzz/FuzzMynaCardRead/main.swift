@@ -50,6 +50,32 @@ enum MynaCardReadTarget {
             fuzzCheck((try? MyNumber(number.digits)) != nil, "My Number with a wrong check digit")
             fuzzCheck(attributes.birthDate.utf8.count == 8, "birth date \(attributes.birthDate)")
         }),
+        // The card-surface applet (11 flows in all: 11 is prime, so FuzzSeedWriter can pad any trace to any flow).
+        ("surface by card-info PIN", { card in
+            let number = try card.surface.unlock(cardInfoPIN: PIN(kind: .cardInfo, "1234"))
+            fuzzCheck(MyNumberCheckDigit.isValid(number.digits), "My Number with a wrong check digit")
+            let surface = try card.surface.readSurface()
+            for date in [surface.birthDate, surface.expiryDate] {
+                fuzzCheck(date.utf8.count == 8 && date.utf8.allSatisfy { (0x30...0x39).contains($0) }, "date \(date)")
+            }
+            fuzzCheck(surface.signedGroups.count == CardSurfaceApplet.surfaceSignedGroups.count, "signed groups")
+        }),
+        ("my number image by code A", { card in
+            var digits = Array("123456789018".utf8)
+            try card.surface.unlock(VerificationCode(kind: .a, consuming: &digits))
+            let image = try card.surface.readMyNumberImage()
+            let signed = try BERTLV.header(of: image.signedObjects)
+            fuzzCheck(signed != nil && !image.signedObjects.isEmpty, "signed objects")
+        }),
+        ("surface certificate", { card in
+            let certificate = try card.surface.readCertificate()
+            let header = try BERTLV.header(of: certificate)
+            fuzzCheck(header?.totalLength == certificate.count, "certificate length not what its header says")
+        }),
+        ("surface code status", { card in
+            let status = try card.surface.codeStatus(.b)
+            fuzzCheck(status.triesLeft.map { (0...15).contains($0) } ?? true, "tries left \(String(describing: status.triesLeft))")
+        }),
     ]
 
     static func run(_ bytes: [UInt8]) {
@@ -68,9 +94,11 @@ enum MynaCardReadTarget {
             // No flow may loop on the card: the longest legitimate one (a 32 KiB EF in 256-byte reads, with
             // GET RESPONSE) stays far below this.
             fuzzCheck(transport.commands.count <= 2_000, "\(flow.0) sent \(transport.commands.count) APDUs")
-            // A VERIFY with data is sent at most once, and never again after a reset.
+            // A VERIFY with data is sent at most once per key, and never again after a reset. (Opening the
+            // card-surface applet with the card-info PIN presents two keys: the PIN, then the My Number as 照合番号A.)
             let verifies = transport.commands.filter { $0.count > 5 && $0[1] == CommandAPDU.Kind.verify.instruction }
-            fuzzCheck(verifies.count <= 1, "\(flow.0) sent \(verifies.count) VERIFY commands with data")
+            let keys = Set(verifies.map { $0[3] })
+            fuzzCheck(verifies.count == keys.count && keys.count <= 2, "\(flow.0) sent \(verifies.count) VERIFY commands with data")
         }
     }
 }

@@ -70,6 +70,27 @@ enum VerifyTarget {
             for verifier in verifiers {
                 _ = verifier.verify(leaf: fixedLeaf, at: time, crls: [crl]).failures
             }
+            // The serial-number index finds every entry OpenSSL lists (unless its reason is removeFromCRL), and a
+            // serial taken from the input is found exactly when OpenSSL lists it.
+            let listed = crl.revokedCertificates
+            func revokes(_ serial: SerialNumber) -> Bool {
+                listed.contains { $0.serialNumber == serial.hexadecimal && $0.reason != .removeFromCRL }
+            }
+            for entry in listed.prefix(8) {
+                guard let serial = SerialNumber(hexadecimal: entry.serialNumber) else { continue }
+                fuzzCheck(crl.contains(serial) == revokes(serial), "index answer for listed \(entry.serialNumber)")
+            }
+            if listed.count <= 64 {
+                let negative = bytes.first.map { $0 & 1 == 1 } ?? false
+                let probe = SerialNumber(magnitude: Array(bytes.prefix(20)), isNegative: negative)
+                fuzzCheck(crl.contains(probe) == revokes(probe), "index answer for \(probe.hexadecimal)")
+            }
+        }
+        if let cvc = try? CardVerifiableCertificate(bytes: bytes) {
+            _ = cvc.issuerKeyID
+            _ = cvc.subjectKeyID
+            fuzzCheck(cvc.publicKey.isRSA, "a card-verifiable certificate whose key is not RSA")
+            _ = try? cvc.verifies(with: fixedLeaf.publicKey)
         }
         if let key = try? PublicKey(bytes: bytes) {
             _ = key.bits
