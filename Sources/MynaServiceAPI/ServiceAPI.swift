@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
 @_exported public import MynaSpec
 
 /// The HTTP API of the verification service (`mynakit-server`): its paths, headers and JSON coding.

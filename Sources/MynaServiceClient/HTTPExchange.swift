@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-import Foundation
+import FoundationEssentials
 
 /// An HTTP/1.1 response: status, headers (names lower-cased) and the whole body.
 struct HTTPResponse: Sendable {
@@ -16,6 +16,11 @@ struct HTTPResponse: Sendable {
 /// Writes HTTP/1.1 requests and reads responses (`Content-Length` or chunked) on a ``ByteStream``: enough HTTP for
 /// a JSON API, without a web stack.
 struct HTTPExchange {
+    /// `text` without leading and trailing spaces and tabs (HTTP's optional whitespace).
+    static func trimmingBlanks(_ text: Substring) -> String {
+        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+
     /// The largest response head and body accepted.
     static let maximumHeadBytes = 16 * 1024
     static let maximumBodyBytes = 1024 * 1024
@@ -118,7 +123,7 @@ struct HTTPExchange {
                 throw ServiceClientError.malformedResponse("a malformed header")
             }
             let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = Self.trimmingBlanks(line[line.index(after: colon)...])
             headers[name] = value
         }
         var keepAlive = headers["connection"]?.lowercased() != "close" && parts[0] == "HTTP/1.1"
@@ -144,7 +149,7 @@ struct HTTPExchange {
         while true {
             let sizeLine = try reader.line(limit: 1024)
             let sizeText = sizeLine.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
+            guard let size = Int(Self.trimmingBlanks(Substring(sizeText)), radix: 16), size >= 0 else {
                 throw ServiceClientError.malformedResponse("a bad chunk size")
             }
             if size == 0 {

@@ -4,7 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+public import FoundationEssentials
+import Dispatch
 @_exported public import MynaServiceAPI
 import Synchronization
 

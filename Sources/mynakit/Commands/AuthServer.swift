@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MynaCard
 import MynaServiceClient
 import MynaVerify
@@ -172,7 +172,7 @@ enum AuthServer {
             }
             if let revocation = report.revocation { lines.append("revocation: \(revocation.description)") }
             lines += report.failures.map { "FAIL: \($0)" }
-            let seconds = String(format: "%.3f", report.seconds)
+            let seconds = TextFormat.printf("%.3f", report.seconds)
             lines.append("APDUs: \(report.apduCount), card time: \(seconds) s, reader: \(report.reader)")
             return lines.joined(separator: "\n")
         }
