@@ -116,6 +116,25 @@ final class UnixIOTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["same.pem"])
     }
 
+    /// Many writers making new files at once: each file gets 0666 less the umask, and the process's umask is what it
+    /// was (reading it by setting it, from several threads, could leave it at 0 and every later file world-writable).
+    func testConcurrentNewFilesKeepTheUmask() throws {
+        let before = OutputTarget.fileCreationMask()
+        XCTAssertEqual(before, umask(before), "the mask read from /proc is the process's")
+        let failures = LockedCount()
+        let paths = (0..<256).map { path("new-\($0).pem") }
+        DispatchQueue.concurrentPerform(iterations: 256) { index in
+            do { try OutputTarget.prepare(paths[index]).write([UInt8(index)]) } catch { failures.increment() }
+        }
+        XCTAssertEqual(failures.value, 0)
+        XCTAssertEqual(OutputTarget.fileCreationMask(), before)
+        for index in 0..<256 {
+            let mode = try XCTUnwrap(
+                try FileManager.default.attributesOfItem(atPath: path("new-\(index).pem"))[.posixPermissions] as? Int)
+            XCTAssertEqual(mode_t(mode), 0o666 & ~before, "new-\(index).pem")
+        }
+    }
+
     // MARK: Input
 
     func testInputFromFIFOAndMissingFile() throws {

@@ -7,6 +7,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import MynaVerify
+import Synchronization
 
 /// Where a command's `--out` goes, decided and checked before the card is touched, so that no PIN try and no card
 /// signature is spent on output that cannot be written.
@@ -158,15 +160,36 @@ struct OutputTarget: Sendable {
             if stat(path, &existing) == 0 {
                 mode = existing.st_mode & 0o7777
             } else {
-                let mask = umask(0)
-                umask(mask)
-                mode = 0o666 & ~mask
+                mode = 0o666 & ~Self.fileCreationMask()
             }
             guard fchmod(fd, mode) == 0, fsync(fd) == 0 else { throw Self.failure(given, errno) }
         }
         guard rename(temporary, path) == 0 else { throw Self.failure(given, errno) }
         renamed = true
     }
+
+    /// The process's umask, read without changing it: Linux shows it in `/proc/self/status` (`Umask:`). Setting it
+    /// to read it (`umask(0)` then back) is not safe with threads: two writers doing that at once can leave the
+    /// process with a umask of 0, and every file and directory it makes afterwards writable by everyone. Only when
+    /// `/proc` is not mounted does it fall back to that, under a lock of its own.
+    static func fileCreationMask() -> mode_t {
+        let fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            defer { close(fd) }
+            let status = (try? LocalFiles.readToEnd(fd, limit: 1 << 16)) ?? []
+            for line in String(decoding: status, as: UTF8.self).split(separator: "\n") where line.hasPrefix("Umask:") {
+                let digits = line.dropFirst("Umask:".count).drop { $0 == " " || $0 == "\t" }
+                if let mask = mode_t(digits, radix: 8) { return mask }
+            }
+        }
+        return umaskLock.withLock { _ in
+            let mask = umask(0)
+            umask(mask)
+            return mask
+        }
+    }
+
+    private static let umaskLock = Mutex(())
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], given: String) throws {
         var offset = 0
