@@ -23,15 +23,7 @@ public enum ServiceApplication {
     ) async throws -> T {
         switch location {
         case .sqlite(let path):
-            let store = try await SQLiteServiceStore.open(path: path, logger: logger)
-            do {
-                let result = try await body(store)
-                try await store.close()
-                return result
-            } catch {
-                try? await store.close()
-                throw error
-            }
+            return try await closing(try await SQLiteServiceStore.open(path: path, logger: logger), body)
         case .postgres(let postgres):
             let seconds = Int((Double(timeout.components.seconds) + 0.999).rounded(.down))
             let store = PostgresServiceStore(location: postgres, connectTimeout: max(1, seconds), logger: logger)
@@ -52,14 +44,21 @@ public enum ServiceApplication {
                     throw ServiceStoreError.unreachable("no answer from \(postgres) within \(timeout)")
                 }
             }
-            do {
-                let result = try await body(store)
-                try await store.close()
-                return result
-            } catch {
-                try? await store.close()
-                throw error
-            }
+            return try await closing(store, body)
+        }
+    }
+
+    /// `body` with `store`, which is closed afterwards, whether `body` returns or throws.
+    private static func closing<T>(
+        _ store: any ServiceStore, _ body: @Sendable (any ServiceStore) async throws -> T
+    ) async throws -> T {
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
         }
     }
 

@@ -57,7 +57,7 @@ enum AuthServer {
         /// Where the service's revocation status came from (`crl`, `not-checked`), and its sentence.
         var revocation: Revocation?
         /// The anchor the service's chain ended at, as `mynakit auth` reports its own.
-        var trustAnchor: Anchor?
+        var trustAnchor: TrustAnchorReport?
         /// Whether the chain ends at a JPKI test root: a test card, never a production one.
         var testHierarchy = false
         var challengeId: String?
@@ -70,29 +70,6 @@ enum AuthServer {
     struct Revocation: Encodable {
         var source: String
         var description: String
-    }
-
-    /// The fields of `mynakit auth`'s `trustAnchor`, from the service's verdict.
-    struct Anchor: Encodable {
-        var classification: String
-        var description: String
-        var subject: String
-        var sha256Fingerprint: String
-        var notAfter: String
-        var expired: Bool
-
-        init(_ anchor: Verdict.TrustAnchor) {
-            classification = anchor.classification
-            description = anchor.description
-            subject = anchor.subject
-            sha256Fingerprint = anchor.sha256Fingerprint
-            notAfter = RFC3339.format(anchor.notAfter)
-            expired = anchor.expired
-        }
-
-        var text: String {
-            "\(description) (SHA-256 \(sha256Fingerprint))" + (expired ? ", EXPIRED at \(notAfter)" : "")
-        }
     }
 
     static func run(_ options: ServerAuthOptions, roots: TrustAnchorOptions, card: CardOptions, pin: PINOptions,
@@ -153,7 +130,7 @@ enum AuthServer {
                 failures: verdict.failures.map(\.message), failureCodes: verdict.failures.map(\.code),
                 revocation: Revocation(
                     source: verdict.revocation.source, description: verdict.revocation.description),
-                trustAnchor: verdict.trustAnchor.map(Anchor.init), testHierarchy: verdict.testHierarchy,
+                trustAnchor: verdict.trustAnchor.map(TrustAnchorReport.init), testHierarchy: verdict.testHierarchy,
                 challengeId: verdict.challengeId, server: url, apduCount: apduCount, seconds: seconds,
                 reader: read.reader)
             emit(report, output)
@@ -215,5 +192,17 @@ enum AuthServer {
             return CommandFailure(
                 status: .serviceUnavailable, code: "server-malformed-response", message: error.description)
         }
+    }
+}
+
+extension TrustAnchorReport {
+    /// The same fields, from the service's verdict: `auth --server` reports the anchor as `auth` does.
+    init(_ anchor: Verdict.TrustAnchor) {
+        classification = anchor.classification
+        description = anchor.description
+        subject = anchor.subject
+        sha256Fingerprint = anchor.sha256Fingerprint
+        notAfter = RFC3339.format(anchor.notAfter)
+        expired = anchor.expired
     }
 }
