@@ -31,16 +31,7 @@ struct TrustTestCA {
 
     /// An RSA-2048 key per name, cached across runs (generating it is the slow part).
     private func key(_ name: String) throws -> URL {
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("mynakit-trust-test-keys-v1")
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        let cached = cache.appendingPathComponent("\(name).key")
-        if !FileManager.default.fileExists(atPath: cached.path) {
-            let scratch = cache.appendingPathComponent("\(name).\(UUID().uuidString).tmp")
-            try OpenSSLTool.run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", scratch.path])
-            _ = try? FileManager.default.moveItem(at: scratch, to: cached)
-            try? FileManager.default.removeItem(at: scratch)
-        }
-        return cached
+        try OpenSSLTool.cachedRSAKey(name, cache: "mynakit-trust-test-keys-v1")
     }
 
     /// An `openssl ca` database in `name/`.

@@ -58,35 +58,10 @@ final class ServerTestPKI: Sendable {
         let directory = files.temporaryDirectory.appendingPathComponent("mynaserver-pki-\(UUID().uuidString)")
         self.directory = directory
         try files.createDirectory(at: directory, withIntermediateDirectories: true)
-        let keys = files.temporaryDirectory.appendingPathComponent("mynaserver-test-keys-v1")
-        try files.createDirectory(at: keys, withIntermediateDirectories: true)
-        func key(_ name: String) throws -> URL {
-            let cached = keys.appendingPathComponent("\(name).key")
-            if !files.fileExists(atPath: cached.path) {
-                let partial = keys.appendingPathComponent("\(name).\(UUID().uuidString).tmp")
-                try OpenSSLTool.run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", partial.path])
-                _ = try? files.moveItem(at: partial, to: cached)
-                try? files.removeItem(at: partial)
-            }
-            return cached
-        }
+        func key(_ name: String) throws -> URL { try OpenSSLTool.cachedRSAKey(name, cache: "mynaserver-test-keys-v1") }
         func path(_ name: String) -> URL { directory.appendingPathComponent(name) }
         let config = path("openssl.cnf")
-        let authorities = ["auth-root", "sign-root", "foreign-root"].map { name in
-            """
-            [ ca_\(name) ]
-            dir = ca-\(name)
-            database = $dir/index.txt
-            new_certs_dir = $dir/issued
-            serial = $dir/serial
-            crlnumber = $dir/crlnumber
-            default_md = sha256
-            policy = any
-            unique_subject = no
-            """
-        }
-        try (Self.configuration + "\n" + authorities.joined(separator: "\n") + "\n")
-            .write(to: config, atomically: true, encoding: .utf8)
+        try Self.configuration.write(to: config, atomically: true, encoding: .utf8)
 
         func root(_ name: String, key: URL, dn: String) throws -> URL {
             let out = path("\(name).pem")
@@ -95,7 +70,7 @@ final class ServerTestPKI: Sendable {
                 "-sha256", "-extensions", "root", "-set_serial", "1", "-out", out.path,
             ])
             let ca = path("ca-\(name)")
-            try files.createDirectory(at: ca.appendingPathComponent("issued"), withIntermediateDirectories: true)
+            try files.createDirectory(at: ca.appendingPathComponent("newcerts"), withIntermediateDirectories: true)
             try "".write(to: ca.appendingPathComponent("index.txt"), atomically: true, encoding: .utf8)
             try "2000\n".write(to: ca.appendingPathComponent("serial"), atomically: true, encoding: .utf8)
             try "01\n".write(to: ca.appendingPathComponent("crlnumber"), atomically: true, encoding: .utf8)
@@ -144,38 +119,23 @@ final class ServerTestPKI: Sendable {
             in: directory)
     }
 
-    private static let configuration = """
-        [ req ]
-        distinguished_name = dn
-        prompt = no
-        string_mask = utf8only
-        utf8 = yes
-        [ dn ]
-        CN = unused
-        [ any ]
-        commonName = optional
-        countryName = optional
-        [ root ]
-        basicConstraints = critical, CA:TRUE
-        keyUsage = critical, keyCertSign, cRLSign
-        subjectKeyIdentifier = hash
-        [ auth ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, digitalSignature
-        certificatePolicies = 1.2.392.200149.8.5.1.3.30
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid
-        [ sign ]
-        basicConstraints = CA:FALSE
-        keyUsage = critical, digitalSignature, nonRepudiation
-        certificatePolicies = 1.2.392.200149.8.5.1.1.20
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid
-        subjectAltName = @identity
-        [ identity ]
-        otherName.0 = 1.2.392.200149.8.5.5.1;FORMAT:UTF8,UTF8String:\(name)
-        otherName.1 = 1.2.392.200149.8.5.5.3;PRINTABLESTRING:2
-        otherName.2 = 1.2.392.200149.8.5.5.4;IA5STRING:19900315
-        otherName.3 = 1.2.392.200149.8.5.5.5;FORMAT:UTF8,UTF8String:\(address)
-        """
+    private static let configuration = OpenSSLConfiguration.file(
+        cas: ["auth-root", "sign-root", "foreign-root"].map {
+            OpenSSLConfiguration.CA(name: "ca_\($0)", directory: "ca-\($0)")
+        },
+        extensions: [
+            OpenSSLConfiguration.root("root"),
+            OpenSSLConfiguration.authenticationLeaf("auth"),
+            OpenSSLConfiguration.section("sign", [
+                "basicConstraints = CA:FALSE", "keyUsage = critical, digitalSignature, nonRepudiation",
+                "certificatePolicies = 1.2.392.200149.8.5.1.1.20", "subjectKeyIdentifier = hash",
+                "authorityKeyIdentifier = keyid", "subjectAltName = @identity",
+            ]),
+            OpenSSLConfiguration.section("identity", [
+                "otherName.0 = 1.2.392.200149.8.5.5.1;FORMAT:UTF8,UTF8String:\(name)",
+                "otherName.1 = 1.2.392.200149.8.5.5.3;PRINTABLESTRING:2",
+                "otherName.2 = 1.2.392.200149.8.5.5.4;IA5STRING:19900315",
+                "otherName.3 = 1.2.392.200149.8.5.5.5;FORMAT:UTF8,UTF8String:\(address)",
+            ]),
+        ])
 }

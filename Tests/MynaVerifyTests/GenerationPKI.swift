@@ -58,18 +58,7 @@ final class GenerationPKI: Sendable {
         }
         directory = temporary.appendingPathComponent("mynaverify-generations-\(UUID().uuidString)")
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
-        let keyCache = temporary.appendingPathComponent("mynaverify-test-keys-v1")
-        try fileManager.createDirectory(at: keyCache, withIntermediateDirectories: true)
-        func key(_ name: String) throws -> URL {
-            let cached = keyCache.appendingPathComponent("\(name).key")
-            if !fileManager.fileExists(atPath: cached.path) {
-                let scratch = keyCache.appendingPathComponent("\(name).\(UUID().uuidString).tmp")
-                try OpenSSLTool.run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", scratch.path])
-                _ = try? fileManager.moveItem(at: scratch, to: cached)
-                try? fileManager.removeItem(at: scratch)
-            }
-            return cached
-        }
+        func key(_ name: String) throws -> URL { try OpenSSLTool.cachedRSAKey(name, cache: "mynaverify-test-keys-v1") }
         let config = url("openssl.cnf")
         try Self.configuration.write(to: config, atomically: true, encoding: .utf8)
         let leafKey = try key("leaf")

@@ -60,22 +60,7 @@ final class TestPKI: Sendable {
         let directory = fileManager.temporaryDirectory.appendingPathComponent("mynaverify-pki-\(UUID().uuidString)")
         self.directory = directory
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
-        let keyCache = fileManager.temporaryDirectory.appendingPathComponent("mynaverify-test-keys-v1")
-        try fileManager.createDirectory(at: keyCache, withIntermediateDirectories: true)
-
-        func key(_ name: String) throws -> URL {
-            let cached = keyCache.appendingPathComponent("\(name).key")
-            if !fileManager.fileExists(atPath: cached.path) {
-                let temporary = keyCache.appendingPathComponent("\(name).\(UUID().uuidString).tmp")
-                try OpenSSLTool.run([
-                    "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", temporary.path,
-                ])
-                // Atomic publish, so concurrent test processes never read a half-written key.
-                _ = try? fileManager.moveItem(at: temporary, to: cached)
-                try? fileManager.removeItem(at: temporary)
-            }
-            return cached
-        }
+        func key(_ name: String) throws -> URL { try OpenSSLTool.cachedRSAKey(name, cache: "mynaverify-test-keys-v1") }
         let authRootKey = try key("auth-root")
         let signRootKey = try key("sign-root")
         let foreignRootKey = try key("foreign-root")

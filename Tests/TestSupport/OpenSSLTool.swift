@@ -60,4 +60,22 @@ public enum OpenSSLTool {
         )
         return output.status == 0 && output.standardOutput.contains("Verified OK")
     }
+
+    /// An RSA-2048 private key (PEM) named `name`, made by `openssl genpkey` once and kept in the folder `cache` under
+    /// the temporary directory across test runs, because generating keys is the slow part of building a test PKI.
+    /// A new key is written under a scratch name and renamed into place, so concurrent test processes never read a
+    /// half-written key (the first rename wins; the others' keys are dropped).
+    public static func cachedRSAKey(_ name: String, cache: String) throws -> URL {
+        let files = FileManager.default
+        let folder = files.temporaryDirectory.appendingPathComponent(cache)
+        try files.createDirectory(at: folder, withIntermediateDirectories: true)
+        let cached = folder.appendingPathComponent("\(name).key")
+        if !files.fileExists(atPath: cached.path) {
+            let scratch = folder.appendingPathComponent("\(name).\(UUID().uuidString).tmp")
+            try run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", scratch.path])
+            _ = try? files.moveItem(at: scratch, to: cached)
+            try? files.removeItem(at: scratch)
+        }
+        return cached
+    }
 }
