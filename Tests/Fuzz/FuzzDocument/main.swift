@@ -20,26 +20,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 enum DocumentTarget {
-    /// The signing root of the test PKI (the same certificate FuzzVerify uses), DER, base64.
-    static let signRootBase64 = """
-        MIID5zCCAs+gAwIBAgIID8yz3G4DPPowDQYJKoZIhvcNAQELBQAwgYAxCzAJBgNVBAYTAkpQMQ0wCwYDVQQKDARKUEtJMSMwIQYD
-        VQQLDBpKUEtJIGZvciBkaWdpdGFsIHNpZ25hdHVyZTE9MDsGA1UECww0SmFwYW4gQWdlbmN5IGZvciBMb2NhbCBBdXRob3JpdHkg
-        SW5mb3JtYXRpb24gU3lzdGVtczAeFw0yNjExMjUxODEwMzNaFw0zNjExMjMxODEwMzNaMIGAMQswCQYDVQQGEwJKUDENMAsGA1UE
-        CgwESlBLSTEjMCEGA1UECwwaSlBLSSBmb3IgZGlnaXRhbCBzaWduYXR1cmUxPTA7BgNVBAsMNEphcGFuIEFnZW5jeSBmb3IgTG9j
-        YWwgQXV0aG9yaXR5IEluZm9ybWF0aW9uIFN5c3RlbXMwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDDClnD4nRju5Uf
-        npBKOsfpjQMjWIFp11Pw1l67T9Uzf9nGRqR0JZTMEzXnndGF3uD5ChB5ibcrxq01zi9PQ4EW3xZzyJ1qiUUJ7wjinHFfQtAQfJQO
-        FYqSPwXN6C9xJuRcvPYNGwCrpEj/IaCxvM9cs16FKCjueM/ZFQ/38MzMlUW18l/qN8zPKKo44gNKXpHfbBPliGN0la0ElI4ZER79
-        3ezZjItBQ//RmWEM7oVdyBn0xuzEmV9ZUH98c6NzBrrFWywhM915N2lIf9iBj3zZJPExmbJQJKgrS0voJ18L/UUVMvoI8NJ9D2TB
-        boxjp59y4/usSeT0rKpjjYvLLgbXAgMBAAGjYzBhMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgEGMB0GA1UdDgQWBBQj
-        r2dbEv1pnG6wwsdSu0dsowzxHzAfBgNVHSMEGDAWgBQjr2dbEv1pnG6wwsdSu0dsowzxHzANBgkqhkiG9w0BAQsFAAOCAQEApU74
-        twdid8Ve3KrKTmZbiWjadY84+GVL3C3WPKGGXlaxMpbmlSPBqSbdVDsrI5DpkknjQemkDbHsaKKDDvqAw95nRTlKvAgQS8PWcgH6
-        wLUp1hrpcfNqfozE4E1+aMZ+ar9pMmk1dZ6H1l4hGqTmXGjRLDpWeMA31l5sRB7MB1tQOLj4Q+9ILOFSg0yjy2gTwS8RJv0AqCpa
-        2TDgtbh4//kRCvzyKNm+akxeZLOIsH3RCdnlzUkuMcG9dAp5umOTVdEor8mt4FDPRS71IkEglFwxwoVSS8Gq0YpDVbTtZn4FWRhK
-        13GbgYVwFVsBo52YTjJWib+vk7qeTo32jsmpcw==
-        """
-
     static let verifier: DocumentVerifier = {
-        let root = try! Certificate(derEncoded: [UInt8](Data(base64Encoded: signRootBase64, options: .ignoreUnknownCharacters)!))
+        // The signing root of the test PKI, as FuzzVerify uses it.
+        let root = try! Certificate(derEncoded: FixedPKI.der(FixedPKI.signRoot))
         return DocumentVerifier(trustStore: try! TrustStore(anchors: [root]))
     }()
 

@@ -19,20 +19,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 enum VerifyTarget {
-    static func decode(_ base64: String) -> [UInt8] {
-        guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
-            fatalError("FixedPKI holds invalid base64")
-        }
-        return [UInt8](data)
-    }
-
     static let fixed: (verifiers: [CertificateVerifier], leaf: Certificate, crl: RevocationList, time: Date) = {
         do {
             let store = try TrustStore(anchors: [
-                Certificate(derEncoded: decode(FixedPKI.authRoot)), Certificate(derEncoded: decode(FixedPKI.signRoot)),
+                Certificate(derEncoded: FixedPKI.der(FixedPKI.authRoot)),
+                Certificate(derEncoded: FixedPKI.der(FixedPKI.signRoot)),
             ])
-            let leaf = try Certificate(derEncoded: decode(FixedPKI.authLeaf))
-            let crl = try RevocationList(derEncoded: decode(FixedPKI.authCRL))
+            let leaf = try Certificate(derEncoded: FixedPKI.der(FixedPKI.authLeaf))
+            let crl = try RevocationList(derEncoded: FixedPKI.der(FixedPKI.authCRL))
             let verifiers = CertificateVerifier.Profile.allCases.map {
                 CertificateVerifier(trustStore: store, profile: $0)
             }

@@ -4,12 +4,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-// Fixed material for FuzzVerify, made once with the test PKI (`mynakit sim --pki DIR`) and `openssl ca -gencrl`
+import Foundation
+
+// Fixed material for FuzzVerify and FuzzDocument, made once with the test PKI (`mynakit sim --pki DIR`) and `openssl ca -gencrl`
 // (Docs/Fuzzing.md has the commands). Certificates and a CRL only: the private keys were never kept.
 
-enum FixedPKI {
+public enum FixedPKI {
     /// The authentication root (the trust anchor), DER, base64.
-    static let authRoot = """
+    public static let authRoot = """
         MIID6zCCAtOgAwIBAgIIP9zVzXtcQ8MwDQYJKoZIhvcNAQELBQAwgYIxCzAJBgNVBAYTAkpQMQ0wCwYDVQQKDARKUEtJMSUwIwYD
         VQQLDBxKUEtJIGZvciB1c2VyIGF1dGhlbnRpY2F0aW9uMT0wOwYDVQQLDDRKYXBhbiBBZ2VuY3kgZm9yIExvY2FsIEF1dGhvcml0
         eSBJbmZvcm1hdGlvbiBTeXN0ZW1zMB4XDTI2MTEyNTE4MTAzM1oXDTM2MTEyMzE4MTAzM1owgYIxCzAJBgNVBAYTAkpQMQ0wCwYD
@@ -26,7 +28,7 @@ enum FixedPKI {
         z0o3AxlPh8H+QAJm4XSzA8GlqZTw3pypErJUnO/wwQQ=
         """
     /// The signing root, DER, base64.
-    static let signRoot = """
+    public static let signRoot = """
         MIID5zCCAs+gAwIBAgIID8yz3G4DPPowDQYJKoZIhvcNAQELBQAwgYAxCzAJBgNVBAYTAkpQMQ0wCwYDVQQKDARKUEtJMSMwIQYD
         VQQLDBpKUEtJIGZvciBkaWdpdGFsIHNpZ25hdHVyZTE9MDsGA1UECww0SmFwYW4gQWdlbmN5IGZvciBMb2NhbCBBdXRob3JpdHkg
         SW5mb3JtYXRpb24gU3lzdGVtczAeFw0yNjExMjUxODEwMzNaFw0zNjExMjMxODEwMzNaMIGAMQswCQYDVQQGEwJKUDENMAsGA1UE
@@ -43,7 +45,7 @@ enum FixedPKI {
         13GbgYVwFVsBo52YTjJWib+vk7qeTo32jsmpcw==
         """
     /// An authentication leaf issued by `authRoot`, DER, base64.
-    static let authLeaf = """
+    public static let authLeaf = """
         MIIDnTCCAoWgAwIBAgIIRyAWEKy4IAcwDQYJKoZIhvcNAQELBQAwgYIxCzAJBgNVBAYTAkpQMQ0wCwYDVQQKDARKUEtJMSUwIwYD
         VQQLDBxKUEtJIGZvciB1c2VyIGF1dGhlbnRpY2F0aW9uMT0wOwYDVQQLDDRKYXBhbiBBZ2VuY3kgZm9yIExvY2FsIEF1dGhvcml0
         eSBJbmZvcm1hdGlvbiBTeXN0ZW1zMB4XDTI2MTEyNTE4MTAzM1oXDTMxMTEyNTE4MTAzM1owLDELMAkGA1UEBhMCSlAxHTAbBgNV
@@ -59,7 +61,7 @@ enum FixedPKI {
         u7ua5EiaEG2C1n7BWZi59siCcjHQDkDtOVtb6yk=
         """
     /// A CRL of `authRoot` revoking nothing, DER, base64.
-    static let authCRL = """
+    public static let authCRL = """
         MIIB3DCBxQIBATANBgkqhkiG9w0BAQsFADCBgjELMAkGA1UEBhMCSlAxDTALBgNVBAoMBEpQS0kxJTAjBgNVBAsMHEpQS0kgZm9y
         IHVzZXIgYXV0aGVudGljYXRpb24xPTA7BgNVBAsMNEphcGFuIEFnZW5jeSBmb3IgTG9jYWwgQXV0aG9yaXR5IEluZm9ybWF0aW9u
         IFN5c3RlbXMXDTI2MTEyNjE4MTA0NloXDTM2MTEyMzE4MTA0NlqgDjAMMAoGA1UdFAQDAgEBMA0GCSqGSIb3DQEBCwUAA4IBAQAQ
@@ -68,4 +70,12 @@ enum FixedPKI {
         Vze4M12GxIRHFoq3xitlDmxAYspaxcD75xZVDHubbO/9PQG370jbkJkRU5+z55f73+m8HGdRBVr/yOoPF6+xcQayPJcUX6M0oJbl
         CcXAaqy+ZEghTraUNI/q6mead4CD7xvM9GkIjcr7
         """
+
+    /// The DER bytes of one of the base64 constants above.
+    public static func der(_ base64: String) -> [UInt8] {
+        guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
+            fatalError("FixedPKI holds invalid base64")
+        }
+        return [UInt8](data)
+    }
 }
