@@ -93,22 +93,18 @@ struct DocumentSign: AsyncParsableCommand, CardCommand {
             let (hash, includeCA, allowLastTry) = (self.hash, self.includeCA, pin.allowLastTry)
             let outcome = try await CardSession.run(card) { card -> (bytes: [UInt8], signer: Certificate) in
                 var signerCertificate: Certificate?
-                // PAdES names the certificate in the signed attributes: without --cert it is read first, after the
-                // one VERIFY that also opens the signing key.
+                // One VERIFY opens the signing key and the signing certificate for the rest of the transaction.
+                try card.jpki.verify(secret, allowLastTry: allowLastTry)
+                // PAdES names the certificate in the signed attributes: without --cert it is read before the card
+                // signs; otherwise after, and only when not given.
                 var named = given
                 if case .pdf(let prepared) = document, prepared.options.subFilter == .cadesDetached, named == nil {
-                    try card.jpki.verify(secret, allowLastTry: allowLastTry)
                     named = try Certificate(derEncoded: card.jpki.readCertificate(.signing))
                 }
-                let verified = named != nil && given == nil
                 let sign = { (digest: [UInt8]) throws -> DocumentSigner.Signature in
-                    let value =
-                        verified
-                        ? try card.jpki.signAfterVerification(digest: digest, algorithm: hash, key: .signing)
-                        : try card.jpki.sign(
-                            digest: digest, algorithm: hash, key: .signing, pin: secret, allowLastTry: allowLastTry)
-                    // The password was verified for the signature: the certificates are readable now, with no second
-                    // VERIFY. They are not trusted for coming from the card: the signature is checked with the key.
+                    let value = try card.jpki.signAfterVerification(digest: digest, algorithm: hash, key: .signing)
+                    // The certificates are readable after the one VERIFY. They are not trusted for coming from the
+                    // card: the signature is checked with the key.
                     let certificate = try named ?? Certificate(derEncoded: card.jpki.readCertificate(.signing))
                     let ca = includeCA ? [try Certificate(derEncoded: card.jpki.readCertificate(.signingCA))] : []
                     signerCertificate = certificate
