@@ -27,16 +27,16 @@ extension CertificateVerifier {
     ) -> ChainCheck? {
         let candidates = crls.indices.filter { crls[$0].handle.hasIssuer(of: leaf.handle) }
         guard !candidates.isEmpty else { return nil }
-        for index in candidates {
-            if case .unsupported = crls[index].handle.scope(for: leaf.handle) { return nil }
-        }
         var check = openSSLCheck(leaf: leaf, intermediates: intermediates, at: time, crls: [], checkRevocation: false)
         guard check.chain.count >= 2 else { return nil }
         let issuer = check.chain[1]
 
         var chosen: (index: Int, failures: [VerificationFailure])?
         for index in candidates {
-            let failures = crls[index].revocationFailures(of: leaf, issuer: issuer, at: time)
+            // A kind of list only OpenSSL's check judges: the whole verification goes to it.
+            guard case .judged(let failures) = crls[index].leafCheck(of: leaf, issuer: issuer, at: time) else {
+                return nil
+            }
             if failures.contains(where: \.makesListUnusable) { continue }
             guard let best = chosen else {
                 chosen = (index, failures)

@@ -110,25 +110,41 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
         issuer: Certificate,
         at time: Date
     ) -> [VerificationFailure] {
+        switch leafCheck(of: certificate, issuer: issuer, at: time) {
+        case .judged(let failures):
+            return failures
+        case .unsupported(let kind):
+            return [.crlInvalid(issuer: self.issuer.description, reason: "\(kind): only CertificateVerifier judges such a list")]
+        }
+    }
+
+    /// What ``revocationFailures(of:issuer:at:)`` finds, or that the list is of a kind only OpenSSL's CRL check
+    /// judges (``CertificateVerifier`` then hands the whole verification to it).
+    enum LeafCheck {
+        case judged([VerificationFailure])
+        case unsupported(String)
+    }
+
+    func leafCheck(of certificate: Certificate, issuer: Certificate, at time: Date) -> LeafCheck {
         let name = self.issuer.description
         guard handle.hasIssuer(of: certificate.handle), self.issuer == issuer.subject else {
             let reason = "the list is not from the certificate's issuer \(issuer.subject)"
-            return [.crlInvalid(issuer: name, reason: reason)]
+            return .judged([.crlInvalid(issuer: name, reason: reason)])
         }
         switch handle.scope(for: certificate.handle) {
         case .covers:
             break
         case .doesNotCover:
             // Another partition of the issuer's lists: as OpenSSL's check says, no CRL for this certificate.
-            return [.crlMissing(issuer: certificate.issuer.description)]
+            return .judged([.crlMissing(issuer: certificate.issuer.description)])
         case .unsupported(let kind):
-            return [.crlInvalid(issuer: name, reason: "\(kind): only CertificateVerifier judges such a list")]
+            return .unsupported(kind)
         }
         if let usage = issuer.keyUsage, !usage.contains(.cRLSign) {
-            return [.crlInvalid(issuer: name, reason: "the issuer's keyUsage does not allow cRLSign")]
+            return .judged([.crlInvalid(issuer: name, reason: "the issuer's keyUsage does not allow cRLSign")])
         }
         guard isSigned(by: issuer) else {
-            return [.crlInvalid(issuer: name, reason: "the signature does not verify with the issuer's key")]
+            return .judged([.crlInvalid(issuer: name, reason: "the signature does not verify with the issuer's key")])
         }
         var failures: [VerificationFailure] = []
         if thisUpdate > time { failures.append(.crlNotYetValid(issuer: name, thisUpdate: thisUpdate)) }
@@ -138,7 +154,7 @@ public struct RevocationList: Sendable, Hashable, CustomStringConvertible {
                 .revoked(
                     serialNumber: certificate.serialNumber, revocationDate: entry.revocationDate, reason: entry.reason))
         }
-        return failures
+        return .judged(failures)
     }
 
     /// Whether the CRL is stale at `date`: its nextUpdate has passed.

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
-import MynaVerify
+@testable import MynaVerify
 import TestSupport
 import XCTest
 
@@ -102,9 +102,18 @@ final class RevocationListScopeTests: XCTestCase {
         let ca = try Certificate(bytes: Array(try Data(contentsOf: path("ca.pem"))))
         let now = Date().addingTimeInterval(60)
         XCTAssertEqual(try crl("plain", extensions: "crl_plain").revocationFailures(of: certificate, issuer: ca, at: now), [])
+        let verifier = CertificateVerifier(trustStore: try TrustStore(anchors: [ca]), profile: .authentication)
         for extensions in ["idp_some_reasons", "idp_indirect", "crl_unknown_critical"] {
-            let failures = try crl(extensions, extensions: extensions).revocationFailures(of: certificate, issuer: ca, at: now)
+            let list = try crl(extensions, extensions: extensions)
+            let failures = list.revocationFailures(of: certificate, issuer: ca, at: now)
             XCTAssertEqual(failures.map(\.code), ["crl-invalid"], extensions)
+            // The verifier hands such a list to OpenSSL's own check, whose verdict stands.
+            XCTAssertNil(
+                verifier.directRevocationCheck(leaf: certificate, intermediates: [], at: now, crls: [list]), extensions)
+            let viaOpenSSL = verifier.openSSLCheck(
+                leaf: certificate, intermediates: [], at: now, crls: [list], checkRevocation: true)
+            XCTAssertEqual(
+                verifier.verify(leaf: certificate, at: now, crls: [list]).chainFailures, viaOpenSSL.failures, extensions)
         }
         // A list for CA certificates only does not cover a leaf.
         XCTAssertEqual(
